@@ -1,0 +1,197 @@
+"""Text → keyword hits: the Danish keyword finder.
+
+The terms live in `reference/keywords.toml` so users can extend them (the seed's list ends in
+"m.fl."). Matching is built for how Danish contracts are really written (DESIGN.md §3):
+
+- case-insensitive and NFC-normalised;
+- words split by hyphenation at a line end are joined first ("Nem-⏎ID", also with blank lines in
+  between as OCR produces, pypdfium2's U+FFFE marker and soft hyphens);
+- a hyphen or space may sit inside a term where the data file marks it ("Nem ID", "Nem-ID");
+- each term is anchored at the start of a word but open at the end, so inflections match
+  ("medarbejdersignaturen", "NemID-løsningen") while "oces" inside "proces" does not;
+- traps (NemKonto, NemHandel) and signature-block context ("underskrevet med NemID", Penneo) are
+  recorded as excluded hits, so a reader can see why they did not count.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tuscan.privacy import mask_cpr
+
+KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "reference" / "keywords.toml"
+SNIPPET_RADIUS = 80
+
+# Where the data file writes "|", the text may have a hyphen, whitespace or nothing.
+_FLEX = r"[\s\-\u2010\u2011\u2013]*"
+# Hyphenation at a line end: "-" (or U+FFFE from pypdfium2) + newline(s) and indentation; also soft
+# hyphens anywhere. The joined text is what terms are matched against.
+_JOIN = re.compile(r"(?:[\-\u2010\u00ad]|\ufffe)[ \t]*(?:\r?\n[ \t]*)+|\ufffe|\u00ad")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str          # canonical lower-case name, stored in hits.term
+    group: str
+    pattern: re.Pattern[str]
+    login: bool
+    trap_reason: str | None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    page: int
+    offset: int        # character offset in the page text as stored (NFC, CPR-masked)
+    length: int
+    term: str
+    group: str
+    matched: str       # the text as written, e.g. "Nem-\nID"
+    snippet: str       # ±80 characters around the hit, CPR numbers masked
+    login: bool
+    excluded_by: str | None = None  # a readable reason when this hit does not count
+
+
+@dataclass(frozen=True)
+class Keywords:
+    terms: tuple[Term, ...]
+    exclusions: tuple[Exclusion, ...]
+    groups: dict[str, str]   # group → description
+
+
+class KeywordFileError(Exception):
+    """The keyword data file is malformed."""
+
+
+def _spelling_regex(spelling: str, whole_word: bool) -> str:
+    parts = [re.escape(p).replace(r"\ ", r"\s+") for p in spelling.split("|")]
+    end = r"(?!\w)" if whole_word else ""
+    if len(parts) == 1:
+        return rf"(?<!\w){parts[0]}{end}"
+    joined = "".join(parts)
+    gapped = _FLEX.join(parts)
+    if len(spelling.split("|")[-1]) <= 3 and not whole_word:
+        # "Nem ID" written apart must end there: "nem identifikation" and "mit idé" are ordinary
+        # Danish ("easy identification", "my idea"), not NemID/MitID.
+        return rf"(?<!\w)(?:{joined}|{gapped}(?![^\W\d_]))"
+    return rf"(?<!\w){gapped}{end}"
+
+
+@lru_cache(maxsize=8)
+def load_keywords(path: str | None = None) -> Keywords:
+    """Load and compile a keyword file (default: the bundled `reference/keywords.toml`)."""
+    file = Path(path) if path else KEYWORDS_FILE
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise KeywordFileError(f"cannot read keyword file {file}: {exc}") from exc
+    terms: list[Term] = []
+    groups: dict[str, str] = {}
+    for group, spec in data.get("groups", {}).items():
+        groups[group] = spec.get("description", group)
+        for entry in spec.get("terms", []):
+            if "term" not in entry:
+                raise KeywordFileError(f"{file}: a term in group {group!r} has no 'term'")
+            spellings = entry.get("spellings") or [entry["term"]]
+            regex = "|".join(_spelling_regex(s.lower(), entry.get("whole_word", False)) for s in spellings)
+            terms.append(
+                Term(
+                    term=entry["term"],
+                    group=group,
+                    pattern=re.compile(regex, re.IGNORECASE),
+                    login=bool(spec.get("login", False)),
+                    trap_reason=entry.get("reason") if spec.get("trap") else None,
+                )
+            )
+    exclusions = tuple(
+        Exclusion(e["name"], e["reason"], re.compile(e["pattern"], re.IGNORECASE), e["before"], e["after"])
+        for e in data.get("exclusions", [])
+    )
+    return Keywords(tuple(terms), exclusions, groups)
+
+
+def join_hyphenation(text: str) -> tuple[str, list[int]]:
+    """Join words split across line ends; return the joined text and, for each of its characters,
+    the offset of that character in the original text."""
+    pieces: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _JOIN.finditer(text):
+        pieces.append(text[pos : m.start()])
+        index.extend(range(pos, m.start()))
+        pos = m.end()
+    pieces.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    index.append(len(text))  # one past the end, so an end offset maps too
+    return "".join(pieces), index
+
+
+def prepare_text(text: str) -> str:
+    """The form in which page text is stored: NFC-normalised with CPR numbers masked."""
+    return mask_cpr(unicodedata.normalize("NFC", text))
+
+
+def _excluded(keywords: Keywords, text: str, start: int, end: int) -> str | None:
+    for rule in keywords.exclusions:
+        before = text[max(0, start - rule.before) : start]
+        after = text[end : end + rule.after]
+        if rule.before and rule.after == 0:
+            if rule.pattern.search(before):
+                return f"{rule.name}: {rule.reason}"
+        elif rule.pattern.search(before) or rule.pattern.search(after):
+            return f"{rule.name}: {rule.reason}"
+    return None
+
+
+def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> list[Hit]:
+    """Find keyword hits in one page of text that has already been through `prepare_text`."""
+    keywords = keywords or load_keywords()
+    joined, index = join_hyphenation(text)
+    found: list[tuple[int, int, Term]] = []
+    for term in keywords.terms:
+        for m in term.pattern.finditer(joined):
+            found.append((m.start(), m.end(), term))
+    # Where terms overlap ("MitID Erhverv" and "MitID"), keep the longest match at each place.
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    hits: list[Hit] = []
+    last_end = -1
+    for start, end, term in found:
+        if start < last_end:
+            continue
+        last_end = end
+        o_start, o_end = index[start], index[end - 1] + 1
+        excluded = term.trap_reason or (_excluded(keywords, joined, start, end) if term.login else None)
+        s_from, s_to = max(0, o_start - SNIPPET_RADIUS), min(len(text), o_end + SNIPPET_RADIUS)
+        snippet = " ".join(text[s_from:s_to].split())
+        hits.append(
+            Hit(
+                page=page,
+                offset=o_start,
+                length=o_end - o_start,
+                term=term.term,
+                group=term.group,
+                matched=text[o_start:o_end],
+                snippet=mask_cpr(snippet),
+                login=term.login,
+                excluded_by=excluded,
+            )
+        )
+    return hits
+
+
+def has_tu_evidence(hits: list[Hit]) -> bool:
+    """A document has TU evidence when it has a login hit that is not excluded (issue [scan] §4)."""
+    return any(h.login and h.excluded_by is None for h in hits)

@@ -1,0 +1,163 @@
+"""PDF: text per page with pypdfium2 (fast path), OCR for pages without a text layer.
+
+pypdfium2 ships with pdfplumber and is ~40x faster than `pdfplumber.extract_text()` on the archive
+(issue 2). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
+layout (`extract_text_pdfplumber`). PDFium is not thread-safe, so all PDFium calls in this process
+hold `_PDFIUM_LOCK`; OCR (a separate process per page) runs outside it.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pypdfium2 as pdfium
+
+from extractors import Limits, extractor, ocr
+from extractors.base import NO_TEXT, OK, ExtractorError, Extraction, Page
+
+_PDFIUM_LOCK = threading.RLock()
+# PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character
+# (U+FFFE from get_text_range, U+0002 from get_text_bounded). Restore both so the keyword finder's
+# hyphen join sees "Nem-\nID" (DESIGN §3: keywords split by hyphenation across line breaks).
+_HYPHEN_MARKERS = str.maketrans({"\ufffe": "-\n", "\x02": "-\n"})
+# A scanned page sometimes carries a few characters of real text (a page number, a stamp).
+_MIN_TEXT_CHARS = 20
+PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
+
+
+def clean_page_text(text: str) -> str:
+    return text.translate(_HYPHEN_MARKERS).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    """Open with PDFium, trying the empty user password as readers do; raise a specific reason."""
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" not in str(exc).lower():
+            raise
+    try:
+        return pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ExtractorError("encrypted PDF (password required)") from exc
+        raise
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    from pypdfium2 import raw
+
+    return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+
+
+def _render_png(page: pdfium.PdfPage) -> bytes:
+    image = page.render(scale=ocr.RENDER_DPI / 72, grayscale=True).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+@extractor("pdf", suffixes=(".pdf",), magic=(b"%PDF",))
+def extract_pdf(data: bytes, name: str, limits: Limits) -> Extraction:
+    try:
+        with _PDFIUM_LOCK:
+            pdf = _open(data)
+    except pdfium.PdfiumError as exc:
+        return _fallback_pdfplumber(data, limits, exc)
+    try:
+        return _extract_open(pdf, limits)
+    finally:
+        with _PDFIUM_LOCK:
+            pdf.close()
+
+
+def _extract_open(pdf: pdfium.PdfDocument, limits: Limits) -> Extraction:
+    with _PDFIUM_LOCK:
+        count = len(pdf)
+        if count == 0:
+            raise ExtractorError("PDF has no pages")
+        if count > limits.max_pages:
+            raise ExtractorError(f"PDF has {count} pages, more than the limit of {limits.max_pages} (max_pages)")
+        title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+        pages: list[Page] = []
+        needs_ocr: list[int] = []
+        for index in range(count):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                text = clean_page_text(textpage.get_text_range())
+                textpage.close()
+                if len(text.strip()) < _MIN_TEXT_CHARS and (not text.strip() or _has_images(page)):
+                    needs_ocr.append(index)
+            finally:
+                page.close()
+            pages.append(Page(index + 1, text))
+    if not needs_ocr:
+        return Extraction(pages=pages, title=title)
+    if not ocr.available():
+        if any(p.text.strip() for p in pages):
+            return Extraction(pages=pages, title=title)
+        return Extraction(status=NO_TEXT, error=f"no text layer (scanned?); {ocr.unavailable_reason()}",
+                          pages=pages, title=title)
+    return _ocr_pages(pdf, pages, needs_ocr, title)
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None) -> Extraction:
+    def rendered():
+        for index in indexes:
+            with _PDFIUM_LOCK:       # held per page, so other threads' PDFs are not blocked by OCR
+                page = pdf[index]
+                try:
+                    image = _render_png(page)
+                finally:
+                    page.close()
+            yield index, image
+
+    results = ocr.ocr_images(rendered())
+    failures = []
+    for index, result in results.items():
+        if isinstance(result, ocr.OcrError):
+            failures.append(f"page {index + 1}: {result}")
+            continue
+        text, confidence = result
+        if text.strip():
+            pages[index] = Page(index + 1, text, ocr=True, ocr_confidence=confidence)
+    if any(p.text.strip() for p in pages):
+        return Extraction(status=OK, pages=pages, title=title)
+    reason = "no text layer and OCR found no text"
+    if failures:
+        reason = f"no text layer and OCR failed ({'; '.join(failures[:3])})"
+    return Extraction(status=NO_TEXT, error=reason, pages=pages, title=title)
+
+
+def extract_text_pdfplumber(data: bytes, x_tolerance: float = PDFPLUMBER_X_TOLERANCE) -> list[str]:
+    """Text per page with pdfplumber (slow; for layout-sensitive use and as fallback)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        return [page.extract_text(x_tolerance=x_tolerance) or "" for page in doc.pages]
+
+
+def _fallback_pdfplumber(data: bytes, limits: Limits, pdfium_error: Exception) -> Extraction:
+    """PDFium could not open the file; pdfminer is more forgiving with some broken files."""
+    if b"%PDF" not in data[:1024]:
+        raise ExtractorError("not a PDF (no %PDF header)")
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            if len(doc.pages) > limits.max_pages:
+                raise ExtractorError(f"PDF has {len(doc.pages)} pages, more than the limit of "
+                                     f"{limits.max_pages} (max_pages)")
+            texts = [page.extract_text(x_tolerance=PDFPLUMBER_X_TOLERANCE) or "" for page in doc.pages]
+    except ExtractorError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        raise ExtractorError(f"corrupt or truncated PDF ({pdfium_error})") from exc
+    if not texts:
+        raise ExtractorError(f"corrupt or truncated PDF ({pdfium_error})")
+    pages = [Page(i + 1, text) for i, text in enumerate(texts)]
+    if not any(t.strip() for t in texts):
+        return Extraction(status=NO_TEXT, error="no text layer (read by the pdfplumber fallback)", pages=pages)
+    return Extraction(pages=pages, extractor="pdf:pdfplumber")

@@ -1,0 +1,64 @@
+"""XLSX workbooks (KITOS exports, system lists attached to contracts): one page per sheet.
+
+Rows become lines with cells separated by ' | '. openpyxl's read-only mode streams the sheets; the
+zip and XML parts are checked first (bomb limits, DTD/entity declarations) as for DOCX.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from extractors import Limits, extractor
+from extractors.base import ExtractorError, Extraction, Page
+from extractors.docx import HostileXml
+from extractors.zip import ZIP_MAGIC, open_zip, read_member
+
+
+def _check_parts(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse bombs and DTDs before openpyxl parses anything."""
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            raw = read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio)
+            if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+                raise HostileXml("XLSX contains an XML DTD/entity declaration (possible XML bomb); not parsed")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@extractor("xlsx", suffixes=(".xlsx", ".xlsm"), magic=(ZIP_MAGIC[0],))
+def extract_xlsx(data: bytes, name: str, limits: Limits) -> Extraction:
+    from openpyxl import load_workbook
+
+    zf = open_zip(data, "XLSX")
+    if "xl/workbook.xml" not in zf.namelist():
+        raise ExtractorError("corrupt XLSX: xl/workbook.xml is missing")
+    _check_parts(zf, limits)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises KeyError, ValueError, TypeError … for broken parts
+        raise ExtractorError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+    try:
+        if len(workbook.sheetnames) > limits.max_pages:
+            raise ExtractorError(f"XLSX has {len(workbook.sheetnames)} sheets, more than the limit of "
+                                 f"{limits.max_pages} (max_pages)")
+        pages = []
+        for number, sheet in enumerate(workbook.worksheets, start=1):
+            lines = [sheet.title]
+            for row in sheet.iter_rows(values_only=True):
+                cells = [_cell(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    lines.append(" | ".join(cells))
+            pages.append(Page(number, "\n".join(lines)))
+        title = (workbook.properties.title or "").strip() or None
+    finally:
+        workbook.close()
+    return Extraction(pages=pages, title=title)

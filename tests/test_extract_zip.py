@@ -1,0 +1,62 @@
+"""ZIP archives: members extracted recursively as documents of their own."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+from extractors import extract
+from extractors.base import CONTAINER, OK, UNSUPPORTED
+
+
+def make_zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_members_are_extracted_with_name_size_and_hash():
+    inner = make_zip({"dybt/note.txt": b"NemLog-in"})
+    data = make_zip({"kontrakter/": b"", "kontrakter/aftale.txt": "Login med MitID".encode(),
+                     "arkiv.zip": inner, "program.exe": b"MZ\x90\x00"})
+    result = extract(data, "samling.zip")
+    assert result.status == CONTAINER and result.extractor == "zip" and result.pages == []
+    members = {m.name: m for m in result.members}
+    assert set(members) == {"kontrakter/aftale.txt", "arkiv.zip", "program.exe"}   # directory skipped
+    aftale = members["kontrakter/aftale.txt"]
+    assert aftale.extraction.status == OK and aftale.extraction.text == "Login med MitID"
+    assert aftale.size == len("Login med MitID".encode())
+    assert aftale.sha256 == hashlib.sha256("Login med MitID".encode()).hexdigest()
+    nested = members["arkiv.zip"].extraction
+    assert nested.status == CONTAINER and nested.members[0].name == "dybt/note.txt"
+    assert nested.members[0].extraction.text == "NemLog-in"
+    assert members["program.exe"].extraction.status == UNSUPPORTED
+
+
+def test_member_names_normalised_and_unsafe_names_kept_as_labels():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mappe\\under\\a.txt"), b"a")
+        zf.writestr(zipfile.ZipInfo("../../etc/passwd.txt"), b"b")
+        zf.writestr(zipfile.ZipInfo("/abs/c.txt"), b"c")
+    names = [m.name for m in extract(out.getvalue(), "x.zip").members]
+    assert names == ["mappe/under/a.txt", "../../etc/passwd.txt", "/abs/c.txt"]
+
+
+def test_danish_member_names_from_windows_zip_tools():
+    # Written as Windows Explorer does in Denmark: cp850 name bytes, no UTF-8 flag.
+    cp850 = "Løsning.txt".encode("cp850")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        info = zipfile.ZipInfo("Lxsning.txt")
+        zf.writestr(info, b"x")
+    raw = out.getvalue().replace(b"Lxsning.txt", cp850)
+    assert [m.name for m in extract(raw, "w.zip").members] == ["Løsning.txt"]
+
+
+def test_empty_zip_is_an_empty_container():
+    result = extract(make_zip({}), "tom.zip")
+    assert result.status == CONTAINER and result.members == []

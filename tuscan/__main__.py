@@ -1,0 +1,3 @@
+from tuscan.cli import main
+
+main(prog_name="tuscan")

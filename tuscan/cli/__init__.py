@@ -1,0 +1,60 @@
+"""The `tuscan` command: thin wrappers over library functions of the same name.
+
+Each command group lives in its own module and registers on `main` below; shared options
+(`--db`, `--format`) are defined once in `tuscan.cli.options` so flags are identical everywhere.
+Only this layer turns named errors (`tuscan.errors`) into a message and an exit code:
+0 the command finished (a discover that could not read some files still finished),
+1 the command failed, 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tuscan.errors import TuscanError
+
+
+class TuscanGroup(click.Group):
+    """Turns TuscanError into "Error: …" on stderr and exit code 1, without a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TuscanError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=TuscanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tuscan")
+def main() -> None:
+    """Find a Danish municipality's TU-solutions (IT systems reached with NemID/MitID or
+    medarbejdersignatur/MitID Erhverv through NemLog-in) and sort them into own, shared and
+    common public.
+
+    \b
+    Example:
+        tuscan discover contracts/ --db inventory.duckdb
+        tuscan query own_needing_risk_assessment
+    """
+
+
+def _register() -> None:
+    # Each module adds its commands to `main`; the list is explicit and tests/test_cli_docs.py
+    # checks every command is registered and documented.
+    from tuscan.cli import discover  # noqa: F401
+
+    for optional in ("kitos", "crawl", "outputs"):
+        try:
+            __import__(f"tuscan.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tuscan.cli.{optional}":
+                raise
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

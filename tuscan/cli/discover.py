@@ -1,0 +1,100 @@
+"""`tuscan discover`, `tuscan classify`, `tuscan decide`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from tuscan import db as database
+from tuscan.cli import main
+from tuscan.cli.options import db_option, wait_option
+from tuscan.summary import discover_summary
+
+EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@db_option
+@wait_option
+@click.option("--workers", type=int, default=None, help="Worker processes for extraction [default: all cores].")
+@click.option("--no-prefect", is_flag=True,
+              help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
+def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool) -> None:
+    """Scan contract archives (folders, zip files) and classify what they show.
+
+    With no PATH, scans the bundled example archive. Re-runs are incremental: unchanged files are
+    not read again, renamed files keep their findings, deleted files are marked missing. Files that
+    cannot be read are listed; the command still exits 0 when the run itself finished.
+
+    \b
+    Example:
+        tuscan discover /srv/kontrakter leverandoer-aftaler.zip --db inventory.duckdb
+    """
+    targets = list(paths) or [str(EXAMPLE_ARCHIVE)]
+    for target in targets:
+        if not os.path.exists(target):
+            raise click.BadParameter(f"{target}: no such file or folder", param_hint="PATH")
+    if no_prefect:
+        from flows.discover import run_discover
+        from tuscan.progress import ScanProgress
+
+        progress = ScanProgress()
+        summary = run_discover(targets, db, workers=workers, wait=wait, progress=progress)
+        progress.done(summary)
+    else:
+        from flows.discover import discover_flow
+
+        discover_flow(targets, db=db, workers=workers, wait=wait, show_progress=True)
+    with database.reading(db, wait=wait) as con:
+        click.echo(discover_summary(con))
+
+
+@main.command("classify")
+@db_option
+@wait_option
+def classify_command(db: str, wait: float) -> None:
+    """Re-run identification, matching and classification over what is stored.
+
+    Use after importing KITOS data, editing the reference lists or upgrading tuscan. People's
+    decisions (`tuscan decide`) are kept.
+
+    \b
+    Example:
+        tuscan classify --db inventory.duckdb
+    """
+    from tuscan.classify import classify
+
+    with database.writing(db, wait=wait, command="classify") as con:
+        result = classify(con)
+    click.echo(result.describe())
+
+
+CATEGORIES = ("own", "shared", "common_public", "not_tu", "unknown")
+
+
+@main.command()
+@click.argument("system")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="The category you decided.")
+@click.option("--level", type=click.Choice(["Lav", "Betydelig"]), default=None, help="Sikringsniveau.")
+@click.option("--note", default=None, help="Why (kept with the decision).")
+@click.option("--by", "decided_by", default=None, help="Who decided [default: your login name].")
+@db_option
+@wait_option
+def decide(system: str, category: str, level: str | None, note: str | None, decided_by: str | None,
+           db: str, wait: float) -> None:
+    """Record a person's decision about a system. Decisions are kept forever and win over rules.
+
+    \b
+    Example:
+        tuscan decide "Korsbæk Parkering" --category own --level Lav --note "Kun navn og nummerplade"
+    """
+    from tuscan.classify import classify
+    from tuscan.decisions import record_decision
+
+    with database.writing(db, wait=wait, command="decide") as con:
+        decision = record_decision(con, system, category, level=level, note=note, decided_by=decided_by)
+        classify(con)
+    click.echo(decision)

@@ -1,0 +1,169 @@
+"""Opening the inventory database: migrations, views, and one writer at a time.
+
+DuckDB lets one process hold a database file for writing; a second process gets a lock error.
+tuscan turns that into `DatabaseLocked` naming the other tuscan process, its command and since when
+(from a small side file written next to the database while a writer holds it), and can wait for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+import sql
+from tuscan.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew
+
+DEFAULT_DB = "inventory.duckdb"
+
+
+def _holder_file(path: Path) -> Path:
+    return path.with_name(path.name + ".writer.json")
+
+
+def _describe_holder(path: Path, error: str) -> str:
+    holder = _holder_file(path)
+    try:
+        info = json.loads(holder.read_text(encoding="utf-8"))
+        who = f"tuscan {info.get('command', '?')} (PID {info.get('pid')} on {info.get('host')}, since {info.get('since')})"
+    except (OSError, ValueError):
+        # Not a tuscan process (or it left no note): DuckDB's own message names the process.
+        pid = error.split("PID", 1)[1].strip(" )").split()[0] if "PID" in error else "?"
+        who = f"another process (PID {pid})"
+    return f"{path} is in use by {who}. Wait for it to finish, or pass --wait SECONDS."
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set lock" in text)
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseLocked(_describe_holder(path, str(exc))) from None
+            time.sleep(0.5)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations (each in its own transaction) and re-create the views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR,"
+        " applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    known = sql.migrations()
+    newest = max((v for v, _, _ in known), default=0)
+    if applied and max(applied) > newest:
+        raise SchemaTooNew(f"the database has schema version {max(applied)}; this tuscan knows up to {newest}")
+    done = []
+    for version, name, script in known:
+        if version in applied:
+            continue
+        con.execute("BEGIN")
+        try:
+            for statement in sql.statements(script):
+                con.execute(statement)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        done.append(version)
+    for _name, script in sql.views():
+        for statement in sql.statements(script):
+            con.execute(statement)
+    return done
+
+
+def connect(
+    path: str | os.PathLike = DEFAULT_DB,
+    *,
+    read_only: bool = False,
+    wait: float = 0,
+    command: str | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the inventory. A writable open creates the file, applies migrations and records who
+    holds it; a read-only open requires an existing, migrated file."""
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise DatabaseMissing(f"{path} does not exist yet; run `tuscan discover` (or `tuscan run`) first")
+        con = _open(path, True, wait)
+        try:
+            has_schema = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+            ).fetchone()[0]
+            current = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] if has_schema else None
+        except duckdb.Error:
+            current = None
+        newest = max(v for v, _, _ in sql.migrations())
+        if current == newest:
+            return con
+        con.close()
+        # An older schema: migrate once (this needs the write lock), then reopen read-only.
+        connect(path, wait=wait, command=command or "migrate").close()
+        return _open(path, True, wait)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, False, wait)
+    try:
+        migrate(con)
+    except Exception:
+        con.close()
+        raise
+    _holder_file(path).write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "command": command or " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]),
+                "since": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+            }
+        ),
+        encoding="utf-8",
+    )
+    return con
+
+
+def release(con: duckdb.DuckDBPyConnection, path: str | os.PathLike) -> None:
+    """Close a writable connection and remove the note naming this process as the writer."""
+    con.close()
+    holder = _holder_file(Path(path))
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(holder.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            holder.unlink()
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike = DEFAULT_DB, *, wait: float = 0, command: str | None = None
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with writing(db) as con:` — the one writer for the duration of the block."""
+    con = connect(path, wait=wait, command=command)
+    try:
+        yield con
+    finally:
+        release(con, path)
+
+
+@contextlib.contextmanager
+def reading(path: str | os.PathLike = DEFAULT_DB, *, wait: float = 0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with reading(db) as con:` — a read-only connection (fails clearly while a writer holds it)."""
+    con = connect(path, read_only=True, wait=wait)
+    try:
+        yield con
+    finally:
+        con.close()

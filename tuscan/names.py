@@ -1,0 +1,435 @@
+"""System names: normalisation, aliases and fuzzy matching against KL's lists.
+
+Municipalities, vendors and KL write the same system many ways: "KMD Nexus" / "Nexus",
+"FMK - Fælles Medicinkort" / "Fælles Medicinkort (FMK)", "NetForvaltning – Sundhed" /
+"EG Netforvaltning Sundhed", "Aula" / "AULA", "Jobnet.dk" / "Jobnet". This module turns a name into
+a comparable form (:func:`normalise`), applies the alias table (``reference/aliases.csv``) and
+matches with rapidfuzz.
+
+The scorer and threshold were chosen on the labelled pairs in ``tests/data/name_pairs.csv``; run
+``python reference/evaluate_matching.py`` to see precision and recall per scorer and threshold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+# --- matching parameters ---------------------------------------------------------------------------
+# Chosen with reference/evaluate_matching.py on tests/data/name_pairs.csv (run it to reproduce):
+# fuzz.ratio (normalised Indel similarity over the whole string) is the only scorer that keeps every
+# hard negative out at a threshold that still accepts spelling variants ("Strucktura"/"Structura",
+# "Geo Environ"/"GeoEnviron"). token_set_ratio, partial_ratio and WRatio score a name against any name
+# it contains ("Nemkonto" vs "NemKonto Tilslutning", "Digital Post" vs "Digital Post Administrations-
+# portal") at 100, so they cannot separate a system from its modules at any threshold.
+# 88 is the lowest threshold with zero false positives on the labelled pairs: 86 lets
+# "EG Netforvaltning Sundhed" ≈ "EG Netforvaltning Vielse"-style siblings in, and at 90+ recall drops
+# with no gain in precision.
+SCORER: Callable[..., float] = fuzz.ratio
+THRESHOLD: float = 88.0
+# Two candidates closer than this are reported as ambiguous instead of guessing between them; 5 points
+# is about one differing character in a 20-character name.
+AMBIGUITY_MARGIN: float = 5.0
+
+# --- vendor words ---------------------------------------------------------------------------------
+# Leading vendor words are dropped before comparing ("KMD Nexus" ≈ "Nexus"), but remembered: two names
+# with *different* explicit vendors are never the same system ("KMD Social Pension" is not "KOMBIT
+# Social Pension"). A name that is only a vendor ("KMD") normalises to "" and matches nothing.
+LEADING_VENDORS: dict[str, str] = {
+    "kmd": "KMD",
+    "eg": "EG",
+    "schultz": "Schultz",
+    "kombit": "KOMBIT",
+    "dxc": "DXC",
+    "systematic": "Systematic",
+    "netcompany": "Netcompany",
+}
+# Vendors written after the name: "Lægeskift - Scandihealth", "Anmeld flytning ... fra DXC".
+# CSC Scandihealth became DXC, so both are one vendor.
+TRAILING_VENDORS: dict[str, str] = {
+    **LEADING_VENDORS,
+    "scandihealth": "DXC",
+    "csc": "DXC",
+    "dafolo": "Dafolo",
+    "solteq": "Solteq",
+    "sweco": "Sweco",
+    "rambøll": "Rambøll",
+    "ditmer": "Ditmer",
+    "fujitsu": "Fujitsu",
+}
+
+_HYPHENS = "-‐‑–—•"
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_COMPANY_SUFFIX = re.compile(r"(?<!\w)(?:a/s|aps|i/s)(?!\w)")
+_DOMAIN = re.compile(r"(?<!\w)www\.|\.dk(?!\w)")
+_TRAILING_VENDOR = re.compile(
+    r"\s*(?:[-–—]\s*|\s+fra\s+)(" + "|".join(map(re.escape, TRAILING_VENDORS)) + r")\s*$"
+)
+# A hyphen between two word characters joins them ("E-boks" = "eBoks", "Nem-ID" = "NemID"); a line
+# break after the hyphen is PDF hyphenation ("Nem-⏎ID", DESIGN §3 "Danish text").
+_JOINING_HYPHEN = re.compile(rf"(?<=\w)[{_HYPHENS}](?:[ \t]*\n\s*)?(?=\w)")
+
+
+def _fold(text: str) -> str:
+    """Case-fold, join hyphenated words, '&' → 'og', other punctuation → space, collapse spaces."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _JOINING_HYPHEN.sub("", text)
+    text = text.replace("&", " og ")
+    text = re.sub(r"[^\w]+|_", " ", text)
+    return " ".join(text.split())
+
+
+def split_vendor(name: str) -> tuple[str | None, str]:
+    """Return (vendor, normalised name without vendor words); vendor is None when none is written.
+
+    >>> split_vendor("KMD Nexus")
+    ('KMD', 'nexus')
+    >>> split_vendor("Lægeskift - Scandihealth")
+    ('DXC', 'lægeskift')
+    """
+    text = unicodedata.normalize("NFC", name).strip()
+    without_notes = _PARENTHETICAL.sub(" ", text)
+    if without_notes.strip(" -–"):  # a name that is only a note keeps the note
+        text = without_notes
+    text = text.casefold()
+    text = _COMPANY_SUFFIX.sub(" ", text)
+    text = _DOMAIN.sub(" ", text)
+    vendor = None
+    trailing = _TRAILING_VENDOR.search(text.strip())
+    if trailing:
+        vendor = TRAILING_VENDORS[trailing.group(1)]
+        text = text.strip()[: trailing.start()]
+    tokens = _fold(text).split()
+    while tokens and tokens[0] in LEADING_VENDORS:
+        vendor = vendor or LEADING_VENDORS[tokens[0]]
+        tokens.pop(0)
+    return vendor, " ".join(tokens)
+
+
+def normalise(name: str) -> str:
+    """The comparable form of a system name: NFC, case-folded, without punctuation, "A/S"/"ApS",
+    ".dk", parenthetical notes and vendor words ("KMD", "EG", ... see LEADING_VENDORS).
+
+    >>> normalise("NetForvaltning – Sundhed") == normalise("EG Netforvaltning Sundhed")
+    True
+    >>> normalise("KMD")
+    ''
+    """
+    return split_vendor(name)[1]
+
+
+def vendor_of(name: str) -> str | None:
+    """The vendor written in the name itself ("KMD Opus" → "KMD"), or None."""
+    return split_vendor(name)[0]
+
+
+# --- aliases --------------------------------------------------------------------------------------
+def _alias_map(aliases: dict[str, str] | None) -> dict[str, str]:
+    """Normalised alias → normalised canonical name."""
+    if aliases is None:
+        aliases = _default_aliases()
+    mapping = {}
+    for alias, canonical in aliases.items():
+        alias_norm, canonical_norm = normalise(alias), normalise(canonical)
+        if alias_norm and canonical_norm and alias_norm != canonical_norm:
+            mapping[alias_norm] = canonical_norm
+    return mapping
+
+
+@lru_cache(maxsize=1)
+def _default_aliases() -> dict[str, str]:
+    from reference import load_aliases  # reference/ is package data of the same distribution
+
+    return load_aliases()
+
+
+@lru_cache(maxsize=1)
+def _default_alias_map() -> dict[str, str]:
+    return _alias_map(None)
+
+
+def _canonical(name: str, alias_map: dict[str, str]) -> tuple[str | None, str]:
+    vendor, norm = split_vendor(name)
+    return vendor, alias_map.get(norm, norm)
+
+
+# --- pairwise -------------------------------------------------------------------------------------
+def same_system(
+    a: str,
+    b: str,
+    *,
+    scorer: Callable[..., float] = SCORER,
+    threshold: float = THRESHOLD,
+    aliases: dict[str, str] | None = None,
+) -> bool:
+    """True when two names very likely denote the same system (same rules as NameMatcher.match)."""
+    alias_map = _default_alias_map() if aliases is None else _alias_map(aliases)
+    vendor_a, norm_a = _canonical(a, alias_map)
+    vendor_b, norm_b = _canonical(b, alias_map)
+    if not norm_a or not norm_b:
+        return False
+    if vendor_a and vendor_b and vendor_a != vendor_b:
+        return False
+    return scorer(norm_a, norm_b) >= threshold
+
+
+# --- matcher --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Match:
+    """The best entry for a name. ``keys`` lists every entry key that shares the matched name
+    (e.g. "Virk.dk" on both KL lists); ``key``/``name`` is the preferred one."""
+
+    key: str
+    name: str
+    score: float
+    ambiguous: bool
+    runner_up: tuple[str, str, float] | None
+    keys: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TextMention:
+    """A known system name found in a document's text; start/end index the NFC-normalised text."""
+
+    key: str
+    name: str
+    matched_text: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Group:
+    """Entries whose names normalise (after aliases) to the same string."""
+
+    canonical: str
+    entries: list[tuple[str, str, str | None]] = field(default_factory=list)  # key, name, vendor
+
+    def pick(self, vendor: str | None) -> tuple[str, str]:
+        for key, name, entry_vendor in self.entries:
+            if vendor and entry_vendor == vendor:
+                return key, name
+        return self.entries[0][0], self.entries[0][1]
+
+
+# find_in_text skips names that are too generic to say which system a document is about.
+# 1) Forms shorter than 3 characters ("EG", "KY") — they hit abbreviations and noise.
+MIN_TEXT_FORM_LENGTH = 3
+# 2) Forms made only of everyday Danish words: KL's Bilag 3 lists services by description
+#    ("Tidsbestilling", "Skift kode", "Min Sag"), and ".dk"/vendor stripping turns "Sundhed.dk" into
+#    "sundhed" and "KMD Valg" into "valg". The full written form ("sundhed dk", "kmd valg") is still
+#    searched; only the bare common word is not.
+COMMON_WORDS = frozenset(
+    """
+    af app borger booking care admin dagpenge digital for fra fokus frame i indkomst institution
+    intranet kode læge med min mine mit og password portal post på reset sag selvbetjening side skat
+    skift sundhed sundhedstjenesten sygesikring til tidsbestilling tinglysning tinglysningen
+    udbetaling valg arkivering tandpleje pladsanvisning easy open løsninger borgerbooking
+    medarbejderadgang indsigsret sygefravær betalingsoverblik kommune kommunebetaling prisme
+    """.split()
+)
+# 3) Infrastructure every municipal contract mentions in passing (payments to NemKonto, letters via
+#    Digital Post/e-Boks, CPR/CVR look-ups, borger.dk in complaint notices — DESIGN §3 "Traps").
+#    A mention says nothing about which system the document is about.
+INFRASTRUCTURE_NAMES = frozenset(
+    _fold(name)
+    for name in (
+        "Borger.dk",
+        "borger dk",
+        "Virk.dk",
+        "Digital Post",
+        "E-boks",
+        "NemKonto",
+        "CPR",
+        "CVR",
+        "CPR/Folkeregister",
+        "NemID",
+    )
+)
+# 4) Office and desktop software from the KITOS list (Microsoft Office, Google Chrome, Citrix ...):
+#    contracts name them as technical prerequisites, not as the system delivered.
+DESKTOP_SOFTWARE_PREFIXES = ("microsoft", "micosoft", "adobe", "google", "citrix", "vmware", "cisco")
+
+
+def is_generic_text_form(form: str) -> bool:
+    """True when a folded name form is too generic to count as evidence in a document (see above)."""
+    tokens = form.split()
+    if len(form.replace(" ", "")) < MIN_TEXT_FORM_LENGTH:
+        return True
+    if all(token in LEADING_VENDORS for token in tokens):
+        return True
+    if all(token in COMMON_WORDS or token in LEADING_VENDORS for token in tokens):
+        return True
+    return form in INFRASTRUCTURE_NAMES or tokens[0] in DESKTOP_SOFTWARE_PREFIXES
+
+
+class NameMatcher:
+    """Match names against a fixed set of (key, display name) entries.
+
+    Keys are opaque (e.g. "kl_shared_tu:Aula" or an inventory system id). Aliases apply on both sides.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str]], aliases: dict[str, str] | None = None):
+        self._alias_map = _default_alias_map() if aliases is None else _alias_map(aliases)
+        self._groups: list[_Group] = []
+        index: dict[str, int] = {}
+        for key, name in entries:
+            vendor, canonical = _canonical(name, self._alias_map)
+            if not canonical:
+                continue  # vendor-only names ("KMD") are no evidence of any system
+            if canonical not in index:
+                index[canonical] = len(self._groups)
+                self._groups.append(_Group(canonical))
+            self._groups[index[canonical]].entries.append((key, name, vendor))
+        self._choices = [group.canonical for group in self._groups]
+        vendors = sorted({v for g in self._groups for _, _, v in g.entries if v})
+        self._vendor_ids = {vendor: i + 1 for i, vendor in enumerate(vendors)}
+        # group_vendors[g, v]: group g accepts a query written with vendor v (0 = no vendor written).
+        self._group_vendors = np.zeros((len(self._groups), len(vendors) + 1), dtype=bool)
+        for g, group in enumerate(self._groups):
+            self._group_vendors[g, 0] = True
+            for _, _, vendor in group.entries:
+                if vendor is None:
+                    self._group_vendors[g, :] = True
+                else:
+                    self._group_vendors[g, self._vendor_ids[vendor]] = True
+        self._text_forms = self._build_text_forms(entries=[e for g in self._groups for e in g.entries])
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    # -- fuzzy matching ----------------------------------------------------------------------------
+    def match(self, name: str) -> Match | None:
+        """The best entry for one name, or None when nothing scores at least THRESHOLD."""
+        return self.match_many([name])[0]
+
+    def match_many(self, names: Sequence[str]) -> list[Match | None]:
+        """Match many names at once (one rapidfuzz.process.cdist call)."""
+        results: list[Match | None] = [None] * len(names)
+        if not self._groups or not names:
+            return results
+        queries = [_canonical(name, self._alias_map) for name in names]
+        rows = [i for i, (_, norm) in enumerate(queries) if norm]
+        if not rows:
+            return results
+        scores = process.cdist(
+            [queries[i][1] for i in rows],
+            self._choices,
+            scorer=SCORER,
+            score_cutoff=THRESHOLD,
+            dtype=np.float32,
+            workers=-1,
+        )
+        vendor_ids = np.array([self._vendor_ids.get(queries[i][0] or "", 0) for i in rows])
+        # A query written with a vendor unknown to every entry can only match vendor-less entries.
+        unknown = np.array([bool(queries[i][0]) and queries[i][0] not in self._vendor_ids for i in rows])
+        allowed = self._group_vendors[:, vendor_ids].T
+        if unknown.any():
+            vendorless = np.array([any(v is None for _, _, v in g.entries) for g in self._groups])
+            allowed[unknown] = vendorless
+        scores[~allowed] = 0
+        top_two = np.argsort(-scores, axis=1, kind="stable")[:, :2]
+        for row, i in enumerate(rows):
+            best = int(top_two[row, 0])
+            best_score = float(scores[row, best])
+            if best_score < THRESHOLD:
+                continue
+            runner_up = None
+            ambiguous = False
+            if top_two.shape[1] > 1:
+                second = int(top_two[row, 1])
+                second_score = float(scores[row, second])
+                if second_score >= THRESHOLD:
+                    key, name = self._groups[second].pick(queries[i][0])
+                    runner_up = (key, name, second_score)
+                    # An exact (normalised) hit is only ambiguous against another exact hit.
+                    margin = 0.0 if best_score == 100 else AMBIGUITY_MARGIN
+                    ambiguous = best_score - second_score < margin or second_score == best_score
+            group = self._groups[best]
+            key, name = group.pick(queries[i][0])
+            results[i] = Match(
+                key=key,
+                name=name,
+                score=best_score,
+                ambiguous=ambiguous,
+                runner_up=runner_up,
+                keys=tuple(k for k, _, _ in group.entries),
+            )
+        return results
+
+    # -- names in running text ---------------------------------------------------------------------
+    def _build_text_forms(self, entries: list[tuple[str, str, str | None]]) -> dict[tuple[str, ...], tuple]:
+        """Token tuple → (key, name) for every searchable written form of every entry."""
+        forms: dict[tuple[str, ...], tuple[str, str]] = {}
+        aliases_by_canonical: dict[str, list[str]] = {}
+        for alias, canonical in self._alias_map.items():
+            aliases_by_canonical.setdefault(canonical, []).append(alias)
+        for key, name, _vendor in entries:
+            canonical = _canonical(name, self._alias_map)[1]
+            candidates = {
+                _fold(name),
+                _fold(_PARENTHETICAL.sub(" ", name)),
+                canonical,
+                *aliases_by_canonical.get(canonical, []),
+            }
+            for form in candidates:
+                if form and not is_generic_text_form(form):
+                    forms.setdefault(tuple(form.split()), (key, name))
+        return forms
+
+    def find_in_text(self, text: str) -> list[TextMention]:
+        """Known names mentioned in text: whole words, case-insensitive, longest form first."""
+        text = unicodedata.normalize("NFC", text)
+        folded, offsets = _fold_with_offsets(text)
+        tokens = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", folded)]
+        longest = max((len(form) for form in self._text_forms), default=0)
+        mentions: list[TextMention] = []
+        i = 0
+        while i < len(tokens):
+            for length in range(min(longest, len(tokens) - i), 0, -1):
+                hit = self._text_forms.get(tuple(t for t, _, _ in tokens[i : i + length]))
+                if hit:
+                    start = offsets[tokens[i][1]]
+                    end = offsets[tokens[i + length - 1][2] - 1] + 1
+                    mentions.append(TextMention(hit[0], hit[1], text[start:end], start, end))
+                    i += length
+                    break
+            else:
+                i += 1
+        return mentions
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Like _fold, keeping for every output character the index of its source character in text."""
+    skip = set()
+    for m in _JOINING_HYPHEN.finditer(text):
+        skip.update(range(m.start(), m.end()))
+    out: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        if i in skip:
+            continue
+        if ch == "&":
+            piece = " og "
+        elif ch.isalnum():
+            piece = ch.casefold()
+        else:
+            piece = " "
+        for c in piece:
+            if c == " ":
+                pending_space = bool(out)
+                continue
+            if pending_space:
+                out.append(" ")
+                offsets.append(i)
+                pending_space = False
+            out.append(c)
+            offsets.append(i)
+    return "".join(out), offsets

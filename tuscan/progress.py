@@ -1,0 +1,42 @@
+"""Progress on long scans: a one-line counter on a terminal, a line every few seconds otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from tuscan.scan import FileRef, ScanSummary
+
+
+class ScanProgress:
+    """Callable passed to `scan(progress=…)`; writes to stderr so stdout stays machine-readable."""
+
+    def __init__(self, stream=None, interval: float | None = None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.interval = interval if interval is not None else (0.2 if self.tty else 10.0)
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    def line(self, s: ScanSummary) -> str:
+        elapsed = time.monotonic() - self.started
+        errors = s.read_errors + s.by_status.get("error", 0)
+        return (f"files {s.files_seen} (new {s.extracted}, known {s.linked + s.unchanged}) · "
+                f"pages {s.pages} · errors {errors} · {elapsed:.0f}s")
+
+    def __call__(self, summary: ScanSummary, ref: FileRef | None) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        if self.tty:
+            self.stream.write("\r" + self.line(summary)[:150].ljust(100))
+        else:
+            self.stream.write(self.line(summary) + "\n")
+        self.stream.flush()
+
+    def done(self, summary: ScanSummary) -> None:
+        if self.tty:
+            self.stream.write("\r" + " " * 100 + "\r")
+        self.stream.write(self.line(summary) + "\n")
+        self.stream.flush()

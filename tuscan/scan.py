@@ -1,0 +1,478 @@
+"""Scanning a contract archive: walk → (change detection) → extract → find → store.
+
+Plain functions, callable without Prefect; `flows/discover.py` orchestrates them. Extraction and
+keyword finding run in worker processes (`extract_file`, picklable input and output); everything that
+touches the database runs in the calling process, the single writer, one transaction per batch, so a
+killed run leaves only whole batches behind and the next run finishes the rest.
+
+Change detection, cheapest first: a path whose size and mtime are unchanged and whose content is
+stored is not read at all; otherwise its sha256 is computed, and content already stored under that
+hash (a renamed, copied or touched file) is linked without being extracted again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import stat
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+import duckdb
+
+from extractors import Limits, extract
+from extractors.base import CONTAINER, OK, Extraction
+from extractors.keywords import Hit, find_hits, prepare_text
+from tuscan.errors import NoSuchPath
+from tuscan.runs import finish_run, start_run
+
+BATCH_FILES = 32          # files per worker task: amortises task overhead, keeps results small
+BATCH_BYTES = 64 << 20    # … or fewer files when they are large
+LOOKUP_CHUNK = 512        # paths looked up in the database per query
+
+
+# ---------------------------------------------------------------------------------------------
+# What moves between the walker, the workers and the writer
+
+
+@dataclass
+class FileRef:
+    """A file found by the walker."""
+
+    root: str          # the scanned root folder, absolute
+    path: str          # relative to root, '/' separators, printable (undecodable bytes escaped)
+    abs_path: str      # what to open
+    size: int
+    mtime: float
+    read_error: str | None = None  # the walker could not stat or open it
+
+
+@dataclass
+class ContentResult:
+    """One file's (or zip member's) content, extracted and searched, ready to store."""
+
+    sha256: str
+    size: int
+    status: str
+    error: str | None
+    extractor: str | None
+    title: str | None
+    pages: list[tuple[int, str, bool, float | None]]  # (page, text, ocr, ocr_confidence)
+    hits: list[Hit]
+    members: list[tuple[str, ContentResult]] = field(default_factory=list)
+
+    @property
+    def tu_evidence(self) -> bool:
+        return any(h.login and h.excluded_by is None for h in self.hits)
+
+
+@dataclass
+class FileResult:
+    ref: FileRef
+    content: ContentResult | None   # None when the file could not be read
+    read_error: str | None = None
+
+
+@dataclass
+class ScanSummary:
+    run_id: int
+    files_seen: int = 0
+    extracted: int = 0
+    linked: int = 0          # known content under a new path or changed mtime
+    unchanged: int = 0
+    read_errors: int = 0
+    missing: int = 0
+    pages: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+ProgressFn = Callable[[ScanSummary, FileRef | None], None]
+SubmitFn = Callable[[list[tuple[str, str, int]]], "Future[list[FileResult | ContentResult | str]]"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Walking
+
+
+def printable(path: str) -> str:
+    """A path as stored and shown: undecodable bytes in file names become \\xNN escapes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def resolve_roots(paths: Iterable[str | os.PathLike]) -> list[tuple[str, str | None]]:
+    """(root folder, single file name or None) for each path to scan; raises for a missing path."""
+    roots = []
+    for p in paths:
+        ap = os.path.abspath(os.fspath(p))
+        if os.path.isdir(ap):
+            roots.append((ap, None))
+        elif os.path.exists(ap):
+            roots.append((os.path.dirname(ap), os.path.basename(ap)))
+        else:
+            raise NoSuchPath(f"{p}: no such file or folder")
+    return roots
+
+
+def walk(root: str, only: str | None = None) -> Iterator[FileRef]:
+    """Yield every regular file under root (or just `only`), in a stable order, without following
+    symlinked folders (no loops). Problems become FileRefs with a read_error, never exceptions."""
+    if only is not None:
+        yield _file_ref(root, os.path.join(root, only))
+        return
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        dirs.sort()
+        for name in sorted(files):
+            yield _file_ref(root, os.path.join(folder, name))
+        while errors:
+            err = errors.pop()
+            rel = os.path.relpath(err.filename or folder, root).replace(os.sep, "/")
+            yield FileRef(root, printable(rel), err.filename or folder, 0, 0.0,
+                          f"folder could not be read: {err.strerror or err}")
+
+
+def _file_ref(root: str, abs_path: str) -> FileRef:
+    rel = printable(os.path.relpath(abs_path, root).replace(os.sep, "/"))
+    try:
+        st = os.stat(abs_path)
+    except OSError as exc:
+        reason = "symlink loop or broken link" if os.path.islink(abs_path) else (exc.strerror or str(exc))
+        return FileRef(root, rel, abs_path, 0, 0.0, f"file could not be read: {reason}")
+    if not stat.S_ISREG(st.st_mode):
+        return FileRef(root, rel, abs_path, 0, 0.0, "not a regular file (device, socket or pipe)")
+    return FileRef(root, rel, abs_path, st.st_size, st.st_mtime)
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side: file → ContentResult (runs in worker processes; never touches the database)
+
+
+def sha256_file(abs_path: str) -> str:
+    digest = hashlib.sha256()
+    with open(abs_path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def content_result(sha256: str, size: int, extraction: Extraction) -> ContentResult:
+    """Prepare pages (NFC, CPR masked) and find hits for one extraction, members included."""
+    pages, hits = [], []
+    for page in extraction.pages:
+        text = prepare_text(page.text)
+        pages.append((page.number, text, page.ocr, page.ocr_confidence))
+        hits.extend(find_hits(text, page.number))
+    members = [
+        (m.name, content_result(m.sha256, m.size, m.extraction)) for m in extraction.members
+    ]
+    status = extraction.status
+    return ContentResult(sha256, size, status, extraction.error, extraction.extractor,
+                         extraction.title, pages, hits, members)
+
+
+def extract_file(abs_path: str, name: str, limits: Limits | None = None) -> ContentResult | str:
+    """Read, hash, extract and search one file. Returns the result, or a string: the reason the
+    file could not be read (it changed, vanished or is not readable)."""
+    limits = limits or Limits()
+    try:
+        with open(abs_path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        return f"file could not be read: {exc.strerror or exc}"
+    sha = hashlib.sha256(data).hexdigest()
+    extraction = extract(data, name, limits)
+    return content_result(sha, len(data), extraction)
+
+
+def extract_batch(items: list[tuple[str, str, int]]) -> list[ContentResult | str]:
+    """Worker task: extract a batch of (abs_path, name, size) files."""
+    return [extract_file(abs_path, name) for abs_path, name, _size in items]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writer side
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Bulk insert through UNNEST of column lists (orders of magnitude faster than executemany)."""
+    if not rows:
+        return
+    cols = list(zip(*rows, strict=True))
+    select = ", ".join("unnest(?)" for _ in columns)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select}", [list(c) for c in cols])
+
+
+def _flatten(content: ContentResult, prefix: str = "") -> Iterator[tuple[str, ContentResult]]:
+    """(member path inside the outermost container, content) for every nested member."""
+    for name, member in content.members:
+        full = f"{prefix}{name}"
+        yield full, member
+        yield from _flatten(member, f"{full}!")
+
+
+def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id: int, known: set[str]) -> bool:
+    """Store a content (and its members) unless its hash is already stored. Returns True if new."""
+    if content.sha256 in known:
+        return False
+    known.add(content.sha256)
+    ocr_pages = [p for p in content.pages if p[2]]
+    confidence = (
+        sum(p[3] or 0 for p in ocr_pages) / len(ocr_pages) if ocr_pages else None
+    )
+    con.execute(
+        "INSERT INTO contents (sha256, size, status, error, extractor, page_count, ocr_pages,"
+        " ocr_confidence, title, extracted_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [content.sha256, content.size, content.status, content.error, content.extractor,
+         sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence, content.title, run_id],
+    )
+    insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"],
+                [(content.sha256, n, text, ocr, conf) for n, text, ocr, conf in content.pages])
+    ocr_by_page = {p[0] for p in ocr_pages}
+    insert_rows(
+        con, "hits",
+        ["sha256", "page", "offset", "length", "term", "term_group", "matched", "snippet", "login",
+         "excluded_by", "ocr"],
+        [(content.sha256, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login,
+          h.excluded_by, h.page in ocr_by_page) for h in content.hits],
+    )
+    flat = list(_flatten(content))
+    insert_rows(con, "members", ["container_sha256", "name", "sha256", "size"],
+                [(content.sha256, name, m.sha256, m.size) for name, m in flat])
+    for _name, member in content.members:
+        store_content(con, member, run_id, known)
+    return True
+
+
+def upsert_document(con: duckdb.DuckDBPyConnection, run_id: int, root: str, path: str, *, size: int,
+                    mtime: float, sha256: str | None, read_error: str | None,
+                    container: str | None = None, origin: str = "archive") -> None:
+    row = con.execute("SELECT document_id FROM documents WHERE root = ? AND path = ?", [root, path]).fetchone()
+    if row:
+        con.execute(
+            "UPDATE documents SET size = ?, mtime = ?, sha256 = ?, read_error = ?, container = ?,"
+            " origin = ?, last_seen_run = ?, missing_since_run = NULL WHERE document_id = ?",
+            [size, mtime, sha256, read_error, container, origin, run_id, row[0]],
+        )
+    else:
+        con.execute(
+            "INSERT INTO documents (root, path, container, origin, size, mtime, sha256, read_error,"
+            " first_seen_run, last_seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [root, path, container, origin, size, mtime, sha256, read_error, run_id, run_id],
+        )
+
+
+def link_members(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, sha256: str,
+                 origin: str = "archive") -> None:
+    """List a container's members as documents (from the stored member table)."""
+    for name, member_sha, size in con.execute(
+        "SELECT name, sha256, size FROM members WHERE container_sha256 = ? ORDER BY name", [sha256]
+    ).fetchall():
+        upsert_document(con, run_id, ref.root, f"{ref.path}!{name}", size=size, mtime=ref.mtime,
+                        sha256=member_sha, read_error=None, container=ref.path, origin=origin)
+    # Members that were in an earlier version of this zip but are not any more.
+    con.execute(
+        "UPDATE documents SET missing_since_run = ? WHERE root = ? AND container = ?"
+        " AND last_seen_run < ? AND missing_since_run IS NULL",
+        [run_id, ref.root, ref.path, run_id],
+    )
+
+
+def record_file(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, content: ContentResult | None,
+                read_error: str | None, known: set[str], origin: str = "archive") -> bool:
+    """Store one file's outcome. Returns True when content was newly stored."""
+    new = False
+    sha = None
+    if content is not None:
+        new = store_content(con, content, run_id, known)
+        sha = content.sha256
+    upsert_document(con, run_id, ref.root, ref.path, size=ref.size, mtime=ref.mtime, sha256=sha,
+                    read_error=read_error, origin=origin)
+    if content is not None and content.status == CONTAINER:
+        link_members(con, run_id, ref, sha)
+    return new
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, root: str, paths: list[str]) -> dict[str, tuple]:
+    rows = con.execute(
+        "SELECT d.path, d.size, d.mtime, d.sha256, c.status FROM documents d"
+        " LEFT JOIN contents c ON c.sha256 = d.sha256"
+        " WHERE d.root = ? AND d.path IN (SELECT unnest(?))",
+        [root, paths],
+    ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def _known_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[str]:
+    if not hashes:
+        return set()
+    rows = con.execute("SELECT sha256 FROM contents WHERE sha256 IN (SELECT unnest(?))", [hashes]).fetchall()
+    return {r[0] for r in rows}
+
+
+def _touch(con: duckdb.DuckDBPyConnection, run_id: int, root: str, paths: list[str]) -> None:
+    """Mark unchanged files (and the members of unchanged zips) as seen in this run."""
+    if not paths:
+        return
+    con.execute(
+        "UPDATE documents SET last_seen_run = ?, missing_since_run = NULL"
+        " WHERE root = ? AND (path IN (SELECT unnest(?)) OR container IN (SELECT unnest(?)))"
+        " AND (missing_since_run IS NULL OR path IN (SELECT unnest(?)) OR container IN (SELECT unnest(?)))",
+        [run_id, root, paths, paths, paths, paths],
+    )
+
+
+def mark_missing(con: duckdb.DuckDBPyConnection, run_id: int, root: str, only: str | None) -> int:
+    """Files under root not seen in this (complete) run are marked missing, never deleted."""
+    scope = "AND (path = ? OR container = ?)" if only else ""
+    params = [run_id, root, run_id] + ([only, only] if only else [])
+    return con.execute(
+        "UPDATE documents SET missing_since_run = ? WHERE root = ? AND last_seen_run < ?"
+        f" AND missing_since_run IS NULL {scope}",
+        params,
+    ).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The pipeline
+
+
+def _chunks(refs: Iterable[FileRef], size: int) -> Iterator[list[FileRef]]:
+    chunk: list[FileRef] = []
+    for ref in refs:
+        chunk.append(ref)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _batches(items: list[FileRef]) -> Iterator[list[FileRef]]:
+    batch: list[FileRef] = []
+    size = 0
+    for ref in items:
+        batch.append(ref)
+        size += ref.size
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def scan(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | os.PathLike],
+    *,
+    submit: SubmitFn | None = None,
+    max_in_flight: int = 8,
+    progress: ProgressFn | None = None,
+    args: dict | None = None,
+) -> ScanSummary:
+    """Scan folders, files and zip archives into the database open on `con`.
+
+    `submit(batch)` hands a batch of (abs_path, name, size) to a worker and returns a future of
+    `extract_batch(batch)`; without it, extraction runs in this process. Results are stored in
+    submission order, at most `max_in_flight` batches ahead, so memory stays bounded."""
+    roots = resolve_roots(paths)
+    run_id = start_run(con, "discover", args or {"paths": [r for r, _ in roots]})
+    summary = ScanSummary(run_id)
+    known: set[str] = set()
+    pending: deque[tuple[list[FileRef], Future | list]] = deque()
+
+    def drain(limit: int) -> None:
+        while len(pending) > limit:
+            batch, future = pending.popleft()
+            results = future if isinstance(future, list) else future.result()
+            con.execute("BEGIN")
+            for ref, result in zip(batch, results, strict=True):
+                if isinstance(result, str):
+                    record_file(con, run_id, ref, None, result, known)
+                    summary.read_errors += 1
+                else:
+                    known.update(_known_hashes(con, [result.sha256]))
+                    record_file(con, run_id, ref, result, None, known)
+                    summary.extracted += 1
+                    summary.pages += len(result.pages)
+                    summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
+                if progress:
+                    progress(summary, ref)
+            con.execute("COMMIT")
+
+    try:
+        for root, only in roots:
+            for chunk in _chunks(walk(root, only), LOOKUP_CHUNK):
+                stored = _lookup(con, root, [r.path for r in chunk])
+                unchanged, to_hash = [], []
+                con.execute("BEGIN")
+                for ref in chunk:
+                    summary.files_seen += 1
+                    if ref.read_error:
+                        record_file(con, run_id, ref, None, ref.read_error, known)
+                        summary.read_errors += 1
+                        continue
+                    old = stored.get(ref.path)
+                    if old and old[0] == ref.size and old[1] == ref.mtime and old[2] and old[3]:
+                        unchanged.append(ref.path)
+                    else:
+                        to_hash.append(ref)
+                _touch(con, run_id, root, unchanged)
+                summary.unchanged += len(unchanged)
+                # Changed or new: hash, and link content that is already stored.
+                to_extract = []
+                hashes: dict[str, str] = {}
+                for ref in to_hash:
+                    try:
+                        hashes[ref.path] = sha256_file(ref.abs_path)
+                    except OSError as exc:
+                        record_file(con, run_id, ref, None, f"file could not be read: {exc.strerror or exc}", known)
+                        summary.read_errors += 1
+                present = _known_hashes(con, list(hashes.values()))
+                for ref in to_hash:
+                    sha = hashes.get(ref.path)
+                    if sha is None:
+                        continue
+                    if sha in present:
+                        upsert_document(con, run_id, ref.root, ref.path, size=ref.size, mtime=ref.mtime,
+                                        sha256=sha, read_error=None)
+                        status = con.execute("SELECT status FROM contents WHERE sha256 = ?", [sha]).fetchone()[0]
+                        if status == CONTAINER:
+                            link_members(con, run_id, ref, sha)
+                        summary.linked += 1
+                    else:
+                        to_extract.append(ref)
+                con.execute("COMMIT")
+                if progress and (unchanged or not to_extract):
+                    progress(summary, None)
+                for batch in _batches(to_extract):
+                    items = [(r.abs_path, r.path, r.size) for r in batch]
+                    pending.append((batch, submit(items) if submit else extract_batch(items)))
+                    drain(max_in_flight)
+            drain(0)
+            con.execute("BEGIN")
+            summary.missing += mark_missing(con, run_id, root, only)
+            con.execute("COMMIT")
+        finish_run(con, run_id, "finished", summary=_summary_json(summary))
+    except BaseException as exc:
+        with contextlib.suppress(duckdb.Error):  # no transaction open is fine
+            con.execute("ROLLBACK")
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        finish_run(con, run_id, status, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return summary
+
+
+def _summary_json(s: ScanSummary) -> dict:
+    return {
+        "files_seen": s.files_seen, "extracted": s.extracted, "linked": s.linked,
+        "unchanged": s.unchanged, "read_errors": s.read_errors, "missing": s.missing,
+        "pages": s.pages, "by_status": s.by_status, "host": socket.gethostname(),
+    }
+
+
+__all__ = ["scan", "walk", "extract_file", "extract_batch", "FileRef", "ContentResult", "ScanSummary", "OK"]
