@@ -677,7 +677,9 @@ SYSTEMS: tuple[System, ...] = (
            note="Employees log in with medarbejdersignatur; owned by Sundhedsdatastyrelsen; on Delrapport 2 "
                 "Bilag 1 and also on Delrapport 1 Bilag 3 — common public wins."),
     System("Virk.dk", "Erhvervsstyrelsen", "common_public", None, matched_list="kl_common_public",
-           matched_name="Virk.dk", note="Employees log in with MitID Erhverv; on Delrapport 2 Bilag 1."),
+           matched_name="Virk.dk",
+           note="Employees log in with MitID Erhverv; on Delrapport 2 Bilag 1 and also on Delrapport 1 "
+                "Bilag 3 (seed line ~2066) — common public wins."),
     System("Fenix Økonomi", "Fenix Systemer", "not_tu", None,
            note="ERP used with Windows login; NemHandel/NemKonto/Penneo are traps."),
     System("Bilagsservice Fakturascanning", "Bilagsservice", "not_tu", None,

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.base import ERROR, UNSUPPORTED, ExtractorError, Extraction, Member, Page
+from extractors.base import ERROR, UNSUPPORTED, Extraction, ExtractorError, Member, Page
 
 __all__ = ["extract", "extractor", "registered", "Extraction", "Page", "Member", "Limits"]
 
@@ -48,7 +48,7 @@ _BY_SUFFIX: dict[str, Registration] = {}
 
 # Modules that register formats. Listed here so that importing `extractors` registers all of them;
 # tests/test_extractors_registry.py asserts the resulting registry.
-FORMAT_MODULES = ("pdf", "docx", "text", "html", "zip", "legacy", "image")
+FORMAT_MODULES = ("pdf", "docx", "text", "html", "zip", "legacy", "image", "xlsx")
 
 
 def extractor(name: str, suffixes: tuple[str, ...] = (), magic: tuple[bytes, ...] = ()):

@@ -13,10 +13,9 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from extractors import Limits, extractor, registered
-from extractors.base import ExtractorError, Extraction, Page
+from extractors.base import Extraction, ExtractorError, Page
 from extractors.zip import ZIP_MAGIC, open_zip, read_member
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT_PART = "word/document.xml"
 # Property subtrees whose <w:tab> are tab-stop definitions, not text; Fallback duplicates Choice.
 _SKIP = {"pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "Fallback", "delText", "instrText"}

@@ -7,7 +7,7 @@ import io
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors import Limits, extractor, ocr
-from extractors.base import NO_TEXT, ExtractorError, Extraction, Page
+from extractors.base import NO_TEXT, Extraction, ExtractorError, Page
 
 MAX_PIXELS = 100_000_000   # ~A0 at 300 dpi; larger is a decompression bomb, not a scan
 

@@ -31,7 +31,7 @@ SNIPPET_RADIUS = 80
 _FLEX = r"[\s\-\u2010\u2011\u2013]*"
 # Hyphenation at a line end: "-" (or U+FFFE from pypdfium2) + newline(s) and indentation; also soft
 # hyphens anywhere. The joined text is what terms are matched against.
-_JOIN = re.compile(r"(?:[\-\u2010\u00ad]|\ufffe)[ \t]*(?:\r?\n[ \t]*)+|\ufffe|\u00ad")
+_JOIN = re.compile(r"(?:[\-\u2010\u00ad]|\ufffe)\s*\n\s*|\ufffe|\u00ad")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Exclusion:
     pattern: re.Pattern[str]
     before: int
     after: int
+    applies_to: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def load_keywords(path: str | None = None) -> Keywords:
                 )
             )
     exclusions = tuple(
-        Exclusion(e["name"], e["reason"], re.compile(e["pattern"], re.IGNORECASE), e["before"], e["after"])
+        Exclusion(e["name"], e["reason"], re.compile(e["pattern"], re.IGNORECASE), e["before"], e["after"],
+                  frozenset(e.get("applies_to", ["citizen_login", "business_login"])))
         for e in data.get("exclusions", [])
     )
     return Keywords(tuple(terms), exclusions, groups)
@@ -144,8 +146,10 @@ def prepare_text(text: str) -> str:
     return mask_cpr(unicodedata.normalize("NFC", text))
 
 
-def _excluded(keywords: Keywords, text: str, start: int, end: int) -> str | None:
+def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int) -> str | None:
     for rule in keywords.exclusions:
+        if group not in rule.applies_to:
+            continue
         before = text[max(0, start - rule.before) : start]
         after = text[end : end + rule.after]
         if rule.before and rule.after == 0:
@@ -173,7 +177,7 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
             continue
         last_end = end
         o_start, o_end = index[start], index[end - 1] + 1
-        excluded = term.trap_reason or (_excluded(keywords, joined, start, end) if term.login else None)
+        excluded = term.trap_reason or _excluded(keywords, term.group, joined, start, end)
         s_from, s_to = max(0, o_start - SNIPPET_RADIUS), min(len(text), o_end + SNIPPET_RADIUS)
         snippet = " ".join(text[s_from:s_to].split())
         hits.append(

@@ -8,7 +8,7 @@ contract manager can convert them and re-run. A password-protected .docx/.xlsx i
 from __future__ import annotations
 
 from extractors import Limits, extractor
-from extractors.base import ExtractorError, Extraction, Unsupported
+from extractors.base import Extraction, ExtractorError, Unsupported
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RTF_MAGIC = b"{\\rtf"

@@ -14,7 +14,7 @@ import threading
 import pypdfium2 as pdfium
 
 from extractors import Limits, extractor, ocr
-from extractors.base import NO_TEXT, OK, ExtractorError, Extraction, Page
+from extractors.base import NO_TEXT, OK, Extraction, ExtractorError, Page
 
 _PDFIUM_LOCK = threading.RLock()
 # PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character

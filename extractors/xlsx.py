@@ -10,7 +10,7 @@ import io
 import zipfile
 
 from extractors import Limits, extractor
-from extractors.base import ExtractorError, Extraction, Page
+from extractors.base import Extraction, ExtractorError, Page
 from extractors.docx import HostileXml
 from extractors.zip import ZIP_MAGIC, open_zip, read_member
 

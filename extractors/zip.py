@@ -15,7 +15,7 @@ import zlib
 from dataclasses import replace
 
 from extractors import Limits, extractor
-from extractors.base import CONTAINER, ERROR, ExtractorError, Extraction, Member
+from extractors.base import CONTAINER, ERROR, Extraction, ExtractorError, Member
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")   # local file header; end of central directory (empty zip)
 # Below this size a high compression ratio is harmless (a 1 MiB page of spaces compresses 1000:1).
@@ -91,6 +91,9 @@ def extract_zip(data: bytes, name: str, limits: Limits) -> Extraction:
     if limits.depth > limits.zip_max_depth:
         raise ExtractorError(f"nested archive deeper than {limits.zip_max_depth} levels")
     zf = open_zip(data, "zip archive")
+    office = _office_package(data, name, limits, zf.namelist())
+    if office is not None:
+        return office
     infos = [info for info in zf.infolist() if not info.is_dir()]
     if len(infos) > limits.zip_max_members:
         raise ExtractorError(f"zip has {len(infos)} members, more than the limit of "
@@ -123,6 +126,24 @@ def extract_zip(data: bytes, name: str, limits: Limits) -> Extraction:
         members_left -= used_members
         members.append(Member(label, len(content), hashlib.sha256(content).hexdigest(), extraction))
     return Extraction(status=CONTAINER, members=members)
+
+
+def _office_package(data: bytes, name: str, limits: Limits, names: list[str]) -> Extraction | None:
+    """A DOCX/XLSX without its suffix (ZIP magic is shared): read it as the document it is."""
+    from extractors import registered
+
+    if "word/document.xml" in names and "docx" in registered():
+        from extractors.docx import extract_docx
+
+        result = extract_docx(data, name, limits)
+    elif "xl/workbook.xml" in names and "xlsx" in registered():
+        from extractors.xlsx import extract_xlsx
+
+        result = extract_xlsx(data, name, limits)
+    else:
+        return None
+    result.extractor = result.extractor or ("docx" if "word/document.xml" in names else "xlsx")
+    return result
 
 
 def _nested_usage(extraction: Extraction) -> tuple[int, int]:

@@ -1,0 +1,81 @@
+"""KL's reference lists of TU-solutions as package data (CSV), with loaders.
+
+The CSVs are written by ``reference/curate.py`` from the seed (KL's Delrapport 1 and 2) and
+``reference/curation_overrides.csv``; see that script for how each row was recovered.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_HERE = Path(__file__).parent
+
+# list name → CSV file; the order is the order all_entries() returns them in.
+LISTS: dict[str, str] = {
+    "kl_common_public": "kl_common_public.csv",
+    "kl_shared_tu": "kl_shared_tu.csv",
+    "kitos_common_systems": "kitos_common_systems.csv",
+}
+
+
+class UnknownList(KeyError):
+    """The list name is not one of LISTS."""
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """One system name on one of KL's lists, with where it came from in the seed."""
+
+    name: str
+    list: str
+    appendix: str
+    seed_line: int
+    vendor: str = ""
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable key for matching: "<list>:<name>"."""
+        return f"{self.list}:{self.name}"
+
+
+@cache
+def _load(list_name: str) -> tuple[ReferenceEntry, ...]:
+    if list_name not in LISTS:
+        raise UnknownList(list_name)
+    with open(_HERE / LISTS[list_name], encoding="utf-8", newline="") as f:
+        return tuple(
+            ReferenceEntry(
+                name=row["name"],
+                list=row["list"],
+                appendix=row["appendix"],
+                seed_line=int(row["seed_line"]),
+                vendor=row.get("vendor", ""),
+                note=row.get("note", ""),
+            )
+            for row in csv.DictReader(f)
+        )
+
+
+def load_list(list_name: str) -> list[ReferenceEntry]:
+    """The entries of one list: kl_common_public, kl_shared_tu or kitos_common_systems."""
+    return list(_load(list_name))
+
+
+def all_entries() -> list[ReferenceEntry]:
+    """Every entry of every list (a name on two lists appears twice, once per list)."""
+    return [entry for list_name in LISTS for entry in _load(list_name)]
+
+
+@cache
+def _aliases() -> tuple[tuple[str, str], ...]:
+    with open(_HERE / "aliases.csv", encoding="utf-8", newline="") as f:
+        return tuple((row["alias"], row["name"]) for row in csv.DictReader(f))
+
+
+def load_aliases() -> dict[str, str]:
+    """alias → canonical name as written on one of the lists (reference/aliases.csv)."""
+    return dict(_aliases())

@@ -20,7 +20,7 @@ def make_zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> byt
 
 def test_members_are_extracted_with_name_size_and_hash():
     inner = make_zip({"dybt/note.txt": b"NemLog-in"})
-    data = make_zip({"kontrakter/": b"", "kontrakter/aftale.txt": "Login med MitID".encode(),
+    data = make_zip({"kontrakter/": b"", "kontrakter/aftale.txt": b"Login med MitID",
                      "arkiv.zip": inner, "program.exe": b"MZ\x90\x00"})
     result = extract(data, "samling.zip")
     assert result.status == CONTAINER and result.extractor == "zip" and result.pages == []
@@ -28,8 +28,8 @@ def test_members_are_extracted_with_name_size_and_hash():
     assert set(members) == {"kontrakter/aftale.txt", "arkiv.zip", "program.exe"}   # directory skipped
     aftale = members["kontrakter/aftale.txt"]
     assert aftale.extraction.status == OK and aftale.extraction.text == "Login med MitID"
-    assert aftale.size == len("Login med MitID".encode())
-    assert aftale.sha256 == hashlib.sha256("Login med MitID".encode()).hexdigest()
+    assert aftale.size == len(b"Login med MitID")
+    assert aftale.sha256 == hashlib.sha256(b"Login med MitID").hexdigest()
     nested = members["arkiv.zip"].extraction
     assert nested.status == CONTAINER and nested.members[0].name == "dybt/note.txt"
     assert nested.members[0].extraction.text == "NemLog-in"
@@ -60,3 +60,11 @@ def test_danish_member_names_from_windows_zip_tools():
 def test_empty_zip_is_an_empty_container():
     result = extract(make_zip({}), "tom.zip")
     assert result.status == CONTAINER and result.members == []
+
+
+def test_docx_without_suffix_is_read_as_docx_not_as_zip():
+    from tests.test_extract_docx import make_docx
+
+    result = extract(make_docx(lambda d: d.add_paragraph("Login med MitID")), "bilag_uden_endelse")
+    assert result.status == OK and result.extractor == "docx"
+    assert result.text == "Login med MitID"

@@ -167,11 +167,19 @@ def content_result(sha256: str, size: int, extraction: Extraction) -> ContentRes
         pages.append((page.number, text, page.ocr, page.ocr_confidence))
         hits.extend(find_hits(text, page.number))
     members = [
-        (m.name, content_result(m.sha256, m.size, m.extraction)) for m in extraction.members
+        (m.name, content_result(m.sha256 or _unread_member_key(sha256, m.name, m.extraction), m.size,
+                                m.extraction))
+        for m in extraction.members
     ]
     status = extraction.status
     return ContentResult(sha256, size, status, extraction.error, extraction.extractor,
                          extraction.title, pages, hits, members)
+
+
+def _unread_member_key(container_sha: str, name: str, extraction: Extraction) -> str:
+    """A zip member that could not be read (encrypted, over a limit) has no content hash; key its
+    record by container, name and reason so two such members never collapse into one."""
+    return "unread:" + hashlib.sha256(f"{container_sha}/{name}/{extraction.error}".encode()).hexdigest()
 
 
 def extract_file(abs_path: str, name: str, limits: Limits | None = None) -> ContentResult | str:

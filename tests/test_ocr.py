@@ -1,0 +1,116 @@
+"""OCR with tesseract: scanned pages and images get text; only pages without text are OCR'd."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+
+from extractors import extract, ocr
+from extractors.base import NO_TEXT, OK
+from tests.test_extract_pdf import make_image_only_pdf, make_pdf
+from tests.test_extract_zip import make_zip
+
+needs_tesseract = pytest.mark.skipif(
+    not ocr.available(), reason="tesseract not installed: apt-get install tesseract-ocr tesseract-ocr-dan")
+
+
+def scanned_png(text: str = "Aftale om medarbejdersignatur") -> bytes:
+    image = Image.new("L", (1800, 300), 255)
+    ImageDraw.Draw(image).text((40, 100), text, fill=0, font=ImageFont.load_default(size=64))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@needs_tesseract
+def test_scanned_image_is_ocrd_with_confidence():
+    result = extract(scanned_png(), "scan.png")
+    assert result.status == OK and result.extractor == "image"
+    page = result.pages[0]
+    assert page.ocr is True
+    assert "medarbejdersignatur" in page.text.lower()
+    assert page.ocr_confidence is not None and 50 < page.ocr_confidence <= 100
+
+
+@needs_tesseract
+def test_image_only_pdf_is_ocrd():
+    result = extract(make_image_only_pdf(), "scannet_kontrakt.pdf")
+    assert result.status == OK
+    assert result.pages[0].ocr is True
+    assert "medarbejdersignatur" in result.pages[0].text.lower()
+
+
+@needs_tesseract
+def test_only_pages_without_text_are_ocrd():
+    writer = PdfWriter()
+    writer.add_page(PdfReader(io.BytesIO(make_pdf([["Tekstlag med NemID og mere tekst her"]]))).pages[0])
+    writer.add_page(PdfReader(io.BytesIO(make_image_only_pdf())).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    pages = extract(out.getvalue(), "blandet.pdf").pages
+    assert pages[0].ocr is False and pages[0].ocr_confidence is None
+    assert pages[0].text.strip() == "Tekstlag med NemID og mere tekst her"
+    assert pages[1].ocr is True and "medarbejdersignatur" in pages[1].text.lower()
+
+
+@needs_tesseract
+def test_image_inside_zip_is_ocrd():
+    member = extract(make_zip({"scan/side1.png": scanned_png()}), "scanninger.zip").members[0]
+    assert member.extraction.pages[0].ocr is True
+    assert "medarbejdersignatur" in member.extraction.text.lower()
+
+
+def test_without_tesseract_images_are_no_text_with_install_hint(monkeypatch):
+    monkeypatch.setattr("extractors.ocr.available", lambda: False)
+    result = extract(scanned_png(), "scan.jpg")
+    assert result.status == NO_TEXT
+    assert "apt-get install tesseract-ocr tesseract-ocr-dan" in result.error
+
+
+def test_tesseract_runs_single_threaded_with_danish(monkeypatch):
+    seen = {}
+
+    def fake_run(args, **kwargs):
+        seen.update(args=args, env=kwargs["env"], timeout=kwargs["timeout"])
+        tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tl\tt\tw\th\tconf\ttext\n" \
+              "5\t1\t1\t1\t1\t1\t0\t0\t1\t1\t90\tNemID\n"
+        return subprocess.CompletedProcess(args, 0, tsv.encode(), b"")
+
+    monkeypatch.setattr(ocr, "_languages", lambda: "dan+eng")
+    monkeypatch.setattr(ocr.subprocess, "run", fake_run)
+    assert ocr.ocr_image(b"png", timeout=7) == ("NemID", 90.0)
+    assert seen["env"]["OMP_THREAD_LIMIT"] == "1"
+    assert seen["args"][seen["args"].index("-l") + 1] == "dan+eng"
+    assert seen["timeout"] == 7
+
+
+def test_page_timeout_becomes_a_reason(monkeypatch):
+    def hang(args, **kwargs):
+        raise subprocess.TimeoutExpired(args, kwargs["timeout"])
+
+    monkeypatch.setattr(ocr, "_languages", lambda: "dan")
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr(ocr.subprocess, "run", hang)
+    result = extract(scanned_png(), "scan.png")
+    assert result.status == NO_TEXT
+    assert "page 1: OCR timed out after 60 s" in result.error
+
+
+def test_tsv_lines_paragraphs_and_mean_confidence():
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tl\tt\tw\th\tconf\ttext"
+    rows = [
+        "5\t1\t1\t1\t1\t1\t0\t0\t1\t1\t90\tLog",
+        "5\t1\t1\t1\t1\t2\t0\t0\t1\t1\t80\tind",
+        "5\t1\t1\t1\t2\t1\t0\t0\t1\t1\t70\tNem-",
+        "4\t1\t1\t1\t2\t0\t0\t0\t1\t1\t-1\t",
+        "5\t1\t1\t1\t3\t1\t0\t0\t1\t1\t60\tID",
+        "5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t-1\t ",
+        "5\t1\t2\t1\t1\t2\t0\t0\t1\t1\t100\tBilag",
+    ]
+    text, confidence = ocr.parse_tsv("\n".join([header, *rows]))
+    assert text == "Log ind\nNem-\nID\n\nBilag"
+    assert confidence == 80.0

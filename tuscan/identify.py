@@ -1,0 +1,246 @@
+"""Which system is a document about?
+
+Contract archives are usually filed by vendor and system ("EG/NetForvaltning Sundhed/Aftale …pdf");
+titles say "Aftale om …" / "Kontrakt vedr. …"; file names carry the system name next to words such as
+"Kontrakt", "Bilag 2" or "Databehandleraftale". This module turns those signals into one system name
+per document, and groups the main contract, its annexes, its data-processing agreement and copies
+into one candidate system — KL saw municipalities report "100+ TU-solutions" that were forms of one
+(Delrapport 1), so counting each document as a system would be wrong.
+
+Signals, strongest first:
+1. folder: the folder under a vendor folder (Vendor/System/…), or a single folder that is not a
+   vendor and not a generic folder ("Bilag", "Arkiv", "2021");
+2. title: "Aftale om X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X" on the first page;
+3. file name, with contract words and annex numbers removed;
+4. a known system name (KL lists, KITOS) mentioned in the text.
+A copy (same content) takes the strongest signal of any of its paths.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence, candidate_source
+from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
+
+# Folders that organise an archive but name no system or vendor.
+GENERIC_FOLDERS = frozenset({
+    "bilag", "bilag og tillæg", "tillæg", "underbilag", "kontrakter", "kontrakt", "aftaler", "aftale",
+    "arkiv", "arkiveret", "diverse", "div", "andet", "øvrige", "scannet", "scanninger", "kopi", "kopier",
+    "copies", "old", "gammel", "gamle", "tidligere", "historik", "udløbne", "aktive", "igangværende",
+    "databehandleraftaler", "databehandleraftale", "dba", "leverandører", "leverandoeraftaler",
+    "leverandøraftaler", "it", "it-kontrakter", "it kontrakter", "udbud", "tilbud", "korrespondance",
+    "documents", "dokumenter", "misc", "archive", "contracts",
+})
+_YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
+_COMPANY_FORM = re.compile(r"(?<!\w)(a/s|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy)$", re.IGNORECASE)
+# Vendor names beyond the leading vendor words tuscan.names strips from system names.
+KNOWN_VENDORS = frozenset(v.lower() for v in LEADING_VENDORS) | frozenset({
+    "netcompany", "visma", "atea", "fujitsu", "cgi", "nets", "itelligence", "globeteam", "miracle",
+    "digital identity", "formpipe", "acadre", "workzone", "sbsys", "tabulex", "sundhedsdatastyrelsen",
+    "erhvervsstyrelsen", "digitaliseringsstyrelsen", "udbetaling danmark", "styrelsen for it og læring",
+})
+
+_CONTRACT_WORDS = (
+    r"aftale|kontrakt|licensaftale|serviceaftale|driftsaftale|leveranceaftale|rammeaftale|"
+    r"tilslutningsaftale|databehandleraftale|databehandleraftalen|dba|tillæg|tillægsaftale|"
+    r"ændringsbilag|allonge|bilag|underbilag|vilkår|brugervilkår|tilbud|ordrebekræftelse|"
+    r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev"
+)
+# "Aftale om levering af X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X".
+_TITLE = re.compile(
+    rf"(?<!\w)(?:{_CONTRACT_WORDS})\s+(?:om|vedr\.?|vedrørende|angående|for|til)\s+"
+    r"(?:(?:levering|køb|drift|anvendelse|brug|licens|implementering)\s+(?:af|til)\s+)?"
+    r"(?:(?:systemet|løsningen|it-systemet|platformen)\s+)?"
+    r"[\"'“”«]?(?P<name>[^\n\"'“”»,.;:()]{3,60})",
+    re.IGNORECASE,
+)
+_FILENAME_NOISE = re.compile(
+    rf"(?<!\w)(?:{_CONTRACT_WORDS}|nr|no|v\d+|\d+[a-z]?|[a-z]\d*|om|vedr|vedrørende|af|til|for|med|"
+    r"og|mellem|the|of)(?!\w)",
+    re.IGNORECASE,
+)
+_TITLE_STOP = re.compile(r"\s+(?:mellem|between|indgået|af\s+\d|pr\.|dateret|\d{1,2}\.\s)", re.IGNORECASE)
+
+FOLDER, TITLE, FILENAME, MENTION = 4, 3, 2, 1
+SIGNAL_NAMES = {FOLDER: "folder", TITLE: "title", FILENAME: "file name", MENTION: "text mention"}
+
+
+@dataclass
+class NameSignal:
+    name: str | None
+    vendor: str | None
+    strength: int          # FOLDER, TITLE, FILENAME, MENTION or 0
+    structured: bool       # filed as Vendor/System: a system even without TU evidence
+
+
+def is_generic_folder(name: str) -> bool:
+    folded = name.strip().lower()
+    return folded in GENERIC_FOLDERS or bool(_YEAR.match(folded)) or not any(ch.isalnum() for ch in folded)
+
+
+def looks_like_vendor(name: str) -> bool:
+    folded = name.strip().lower()
+    return folded in KNOWN_VENDORS or bool(_COMPANY_FORM.search(folded))
+
+
+def folder_parts(path: str) -> list[str]:
+    """The folders a document is filed in (a zip member is filed where its zip is)."""
+    folders = path.split("!")[0].split("/")[:-1]
+    return [f for f in folders if f and not is_generic_folder(f)]
+
+
+def clean_title(raw: str) -> str | None:
+    name = _TITLE_STOP.split(raw, maxsplit=1)[0].strip(" -–_")
+    return name if normalise(name) and len(name) >= 3 else None
+
+
+def title_name(first_page: str) -> str | None:
+    """The system named by the first "Aftale om X" phrase near the top of the first page."""
+    m = _TITLE.search(first_page[:1500])
+    return clean_title(m.group("name")) if m else None
+
+
+def filename_name(path: str) -> str | None:
+    stem = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = re.sub(r"\([^)]*\)", " ", stem)
+    cleaned = _FILENAME_NOISE.sub(" ", stem.replace("_", " "))
+    cleaned = re.sub(r"\s+[-–]\s+", " - ", re.sub(r"\s+", " ", cleaned)).strip(" -–_.")
+    return cleaned if len(cleaned) >= 3 and normalise(cleaned) else None
+
+
+def name_signal(path: str, first_page: str, mentions: list[str]) -> NameSignal:
+    """Derive the system name for one document from its path, title and text."""
+    folders = folder_parts(path)
+    vendor = None
+    if len(folders) >= 2:
+        return NameSignal(folders[1], folders[0], FOLDER, True)
+    if len(folders) == 1:
+        if looks_like_vendor(folders[0]):
+            vendor = folders[0]
+        else:
+            return NameSignal(folders[0], None, FOLDER, False)
+    title = title_name(first_page)
+    if title:
+        return NameSignal(title, vendor, TITLE, False)
+    if len(set(mentions)) == 1:
+        return NameSignal(mentions[0], vendor, MENTION, False)
+    from_file = filename_name(path)
+    if from_file:
+        return NameSignal(from_file, vendor, FILENAME, False)
+    if vendor:
+        return NameSignal(None, vendor, 0, False)
+    return NameSignal(None, None, 0, False)
+
+
+# -------------------------------------------------------------------------------------------------
+
+TERM_LABELS = {
+    "nemid": "NemID", "mitid": "MitID", "nemlog-in": "NemLog-in", "mitid erhverv": "MitID Erhverv",
+    "nemid erhverv": "NemID Erhverv", "medarbejdersignatur": "medarbejdersignatur",
+    "erhvervssignatur": "erhvervssignatur", "virksomhedssignatur": "virksomhedssignatur",
+    "oces": "OCES", "pid": "PID", "rid": "RID",
+}
+KIND_WORDS = {
+    "login": "login", "business_login": "login", "tu_term": "TU term", "signing": "signing",
+    "pid_rid": "PID/RID", "sensitive": "sensitive data", "ordinary_data": "ordinary personal data",
+}
+EVIDENCE_PER_TERM = 3   # hits kept as evidence per document and term; the rest are counted in hits
+
+
+def term_label(term: str) -> str:
+    return TERM_LABELS.get(term, term)
+
+
+def _documents(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        """
+        SELECT d.document_id, d.path, d.sha256, c.status,
+               (SELECT text FROM pages p WHERE p.sha256 = d.sha256 ORDER BY page LIMIT 1) AS first_page
+        FROM documents d LEFT JOIN contents c ON c.sha256 = d.sha256
+        WHERE d.missing_since_run IS NULL AND COALESCE(c.status, 'error') <> 'container'
+        ORDER BY d.path
+        """
+    ).fetchall()
+
+
+def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    rows = con.execute(
+        """
+        SELECT sha256, page, term, term_group, snippet, login FROM (
+            SELECT *, row_number() OVER (PARTITION BY sha256, term ORDER BY page, "offset") AS n
+            FROM hits WHERE excluded_by IS NULL)
+        WHERE n <= ? ORDER BY sha256, page, "offset"
+        """,
+        [EVIDENCE_PER_TERM],
+    ).fetchall()
+    by_sha: dict[str, list[tuple]] = defaultdict(list)
+    for sha, *rest in rows:
+        by_sha[sha].append(tuple(rest))
+    return by_sha
+
+
+def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> list[Evidence]:
+    file_name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    evidence = []
+    for page, term, group, snippet, _login in hits:
+        kind = GROUP_TO_KIND.get(group)
+        if kind is None:
+            continue
+        evidence.append(Evidence(
+            "document", path, kind,
+            f"{term_label(term)} {KIND_WORDS[kind]} on p. {page} of {file_name}",
+            term=term, page=page, snippet=snippet, document_id=document_id,
+        ))
+    return evidence
+
+
+@candidate_source("document")
+def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher | None = None
+                        ) -> list[Candidate]:
+    """One candidate per system the archive shows, with the documents and hits behind it."""
+    hits = _hits(con)
+    docs = _documents(con)
+    signals: dict[int, NameSignal] = {}
+    for document_id, path, _sha, _status, first_page in docs:
+        mentions = [m.name for m in known_names.find_in_text(first_page or "")] if known_names else []
+        signals[document_id] = name_signal(path, first_page or "", mentions)
+    # Copies share the strongest signal of any of their paths.
+    by_sha: dict[str, list[int]] = defaultdict(list)
+    for document_id, _path, sha, _status, _first in docs:
+        if sha:
+            by_sha[sha].append(document_id)
+    for ids in by_sha.values():
+        best = max((signals[i] for i in ids), key=lambda s: (s.strength, s.structured))
+        for i in ids:
+            if signals[i].strength < best.strength:
+                signals[i] = best
+    # Group documents by the system they name; a group becomes a candidate when it is filed as a
+    # system (Vendor/System) or any of its documents has TU evidence.
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for doc in docs:
+        signal = signals[doc[0]]
+        if signal.name:
+            groups[normalise(signal.name)].append((doc, signal))
+    candidates = []
+    for members in groups.values():
+        evidence = []
+        for (document_id, path, sha, _status, _first), _signal in members:
+            evidence.extend(document_evidence(document_id, path, hits.get(sha, [])))
+        structured = any(s.structured for _, s in members)
+        has_login = any(e.kind in ("login", "business_login") for e in evidence)
+        if not (structured or has_login):
+            continue
+        best = max((s for _, s in members), key=lambda s: s.strength)
+        vendor = next((s.vendor for _, s in members if s.vendor), None)
+        candidates.append(Candidate(
+            name=best.name, source_kind="document", vendor=vendor, evidence=evidence,
+            document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
+        ))
+    return candidates

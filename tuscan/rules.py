@@ -1,0 +1,192 @@
+"""The domain rules: what makes a system own, shared, common public or not a TU-solution.
+
+This is the one module a DPO or KL reviewer can read top to bottom to check how tuscan decides.
+Every rule cites where it comes from in KL's reports (seed `000_891c11fbe7986d61.txt`: lines
+1–1108 "Delrapport 2", lines 1109–2276 "Delrapport 1").
+
+Glossary
+- TU-løsning (tjenesteudbyderløsning): an IT system citizens reach by logging in with NemID/MitID,
+  or businesses/employees with medarbejdersignatur/MitID Erhverv, through NemLog-in.
+- egen TU-løsning (`own`): only this municipality uses it, built or bought; a subcontractor does not
+  change that (Delrapport 1, "Definitioner").
+- TU-løsning som flere kommuner anvender (`shared`): several users (municipalities, regions,
+  companies) use the same system, e.g. Tabulex, Aula; KL's list is Delrapport 1, Bilag 3; KITOS's list
+  of systems used by 20+ municipalities is Delrapport 1, Bilag 4.
+- fællesoffentlig løsning (`common_public`): reached by the municipality's employees for tasks it is
+  obliged to do, owned by another authority (FMK, Virk.dk). Not the municipality's TU-solution even
+  though it has a login (Delrapport 2, Bilag 1).
+- `not_tu`: no login by citizens or businesses through NemLog-in.
+- `unknown` (uafklaret): conflicting or weak signals; a person decides (`tuscan decide`).
+- sikringsniveau: NSIS assurance level; municipal TU-solutions are Lav or Betydelig, none Høj.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tuscan.candidates import (
+    BUSINESS_LOGIN,
+    COMMON_PUBLIC_SIGNAL,
+    LOGIN,
+    LOGIN_PAGE,
+    ORDINARY_DATA,
+    OWN_DOMAIN_LOGIN,
+    PID_RID,
+    SENSITIVE,
+    SHARED_SIGNAL,
+    SIGNING,
+    TU_TERM,
+    Evidence,
+)
+
+OWN, SHARED, COMMON_PUBLIC, NOT_TU, UNKNOWN = "own", "shared", "common_public", "not_tu", "unknown"
+CATEGORIES = (OWN, SHARED, COMMON_PUBLIC, NOT_TU, UNKNOWN)
+LAV, BETYDELIG = "Lav", "Betydelig"
+
+COMMON_PUBLIC_LIST = "kl_common_public"    # Delrapport 2, Bilag 1 – Fællesoffentlige løsninger
+SHARED_LIST = "kl_shared_tu"               # Delrapport 1, Bilag 3 – TU-løsninger flere kommuner anvender
+KITOS_LIST = "kitos_common_systems"        # Delrapport 1, Bilag 4 – KITOS: systemer i 20+ kommuner
+
+LIST_LABELS = {
+    COMMON_PUBLIC_LIST: "KL's list of common public solutions",
+    SHARED_LIST: "KL's shared list",
+    KITOS_LIST: "KITOS's list of systems used by 20+ municipalities",
+}
+
+
+@dataclass(frozen=True)
+class ListMatch:
+    list: str
+    name: str          # as written on the list
+    score: float
+
+
+@dataclass
+class Facts:
+    """Everything the rules look at for one system."""
+
+    system: str
+    matches: dict[str, ListMatch] = field(default_factory=dict)   # list → best match on it
+    ambiguous: list[tuple[str, str, float]] = field(default_factory=list)  # close runner-ups
+    evidence: list[Evidence] = field(default_factory=list)
+    decision: tuple[str, str | None, str | None] | None = None    # (category, level, note)
+
+
+@dataclass
+class Verdict:
+    category: str
+    suggested_level: str | None
+    flags: list[str]
+    reason: str
+    matched: ListMatch | None
+    decided_by: str = "rules"
+
+
+def _first(evidence: list[Evidence], kinds: set[str]) -> Evidence | None:
+    return next((e for e in evidence if e.kind in kinds), None)
+
+
+def _login_phrase(ev: Evidence | None) -> str:
+    return ev.detail if ev else "no login evidence"
+
+
+def _list_phrase(m: ListMatch) -> str:
+    return f"Matched {LIST_LABELS[m.list]} '{m.name}' (score {m.score:.0f})"
+
+
+def suggested_level(evidence: list[Evidence]) -> str | None:
+    """Delrapport 1, "Simpel risikovurdering": a solution that only processes ordinary personal data
+    (name, address, date of birth) *may* be placed on Lav; otherwise Betydelig. Sensitive-data
+    evidence → Betydelig; only ordinary-data evidence → Lav; nothing known → no suggestion."""
+    kinds = {e.kind for e in evidence}
+    if SENSITIVE in kinds:
+        return BETYDELIG
+    if ORDINARY_DATA in kinds:
+        return LAV
+    return None
+
+
+def checklist_flags(evidence: list[Evidence]) -> list[str]:
+    """Delrapport 1, "Tjekliste for egne løsninger": OCES document signing stops working with MitID
+    and must be rebuilt (`signing`); integrations passing PID/RID must move to UUID (`pid_rid`)."""
+    kinds = {e.kind for e in evidence}
+    flags = []
+    if SIGNING in kinds:
+        flags.append("signing")
+    if PID_RID in kinds:
+        flags.append("pid_rid")
+    return flags
+
+
+def classify_system(facts: Facts) -> Verdict:
+    """Apply the rules in order; the first that fires decides."""
+    ev = facts.evidence
+    login = _first(ev, {LOGIN, BUSINESS_LOGIN, LOGIN_PAGE, OWN_DOMAIN_LOGIN})
+    common = facts.matches.get(COMMON_PUBLIC_LIST)
+    shared = facts.matches.get(SHARED_LIST)
+    kitos20 = facts.matches.get(KITOS_LIST)
+    level = suggested_level(ev)
+    flags = checklist_flags(ev)
+
+    # 1. A person's decision wins over every rule, and survives every re-run.
+    if facts.decision:
+        category, person_level, note = facts.decision
+        reason = f"Decided by a person: {category}" + (f" ({note})" if note else "")
+        best = common or shared or kitos20
+        return Verdict(category, person_level or (level if category == OWN else None),
+                       flags if category == OWN else [], reason, best, "person")
+
+    # 2. Two list entries match almost equally well: say so rather than guess.
+    if facts.ambiguous and not (common or shared):
+        names = " / ".join(f"'{n}'" for _, n, _ in facts.ambiguous[:2])
+        return Verdict(UNKNOWN, None, [], f"Name matches two list entries equally well ({names}); a person must choose",
+                       None)
+
+    # 3. Common public wins over the shared list: FMK, Virk.dk, Jobnet.dk, Sundhed.dk, Skat.dk and
+    #    Tinglysning appear on both KL lists, and municipalities often misreport them as their own
+    #    or shared (Delrapport 2, Bilag 1; DESIGN.md §3).
+    if common:
+        return Verdict(COMMON_PUBLIC, None, [], f"{_list_phrase(common)}; {_login_phrase(login)}", common)
+    public_owner = _first(ev, {COMMON_PUBLIC_SIGNAL})
+    if public_owner and login:
+        return Verdict(COMMON_PUBLIC, None, [], f"{public_owner.detail}; {login.detail}", None)
+
+    # 4. KL's shared list decides on its own (Delrapport 1, Bilag 3: "TU-løsninger som flere kommuner
+    #    anvender"; the municipality removes these from its own list).
+    if shared:
+        return Verdict(SHARED, None, [], f"{_list_phrase(shared)}; {_login_phrase(login)}", shared)
+
+    # 5. KITOS's 20+ list and KITOS usage counts hold Office and AutoCAD too: they make a system
+    #    shared only together with login evidence (Delrapport 1, Bilag 4).
+    used_by_many = _first(ev, {SHARED_SIGNAL})
+    if login and (kitos20 or used_by_many):
+        why = _list_phrase(kitos20) if kitos20 else used_by_many.detail
+        return Verdict(SHARED, None, [], f"{why}; {login.detail}", kitos20)
+
+    # 6. Login evidence and no list: the municipality's own TU-solution, which it must risk-assess
+    #    itself (Delrapport 1: what is left after removing the shared ones).
+    if login:
+        # A login seen only at a third-party web host that matches no list may be a vendor's shared
+        # platform: a person decides. A login on the municipality's own domain, or in a contract,
+        # is own.
+        only_foreign_web = all(e.kind == LOGIN_PAGE for e in ev if e.kind in
+                               {LOGIN, BUSINESS_LOGIN, LOGIN_PAGE, OWN_DOMAIN_LOGIN})
+        if only_foreign_web:
+            return Verdict(UNKNOWN, level, flags,
+                           f"{login.detail}, on a host outside the municipality's domain that matches no KL list; "
+                           "check whether other municipalities use it", kitos20)
+        return Verdict(OWN, level, flags, f"No KL list match; {login.detail}", kitos20)
+
+    # 7. No login evidence.
+    kitos_only = all(e.source_kind == "kitos" for e in ev) and bool(ev)
+    if kitos_only:
+        # KITOS has no login field: a KITOS-only system is unknown unless a KL list decides it.
+        return Verdict(UNKNOWN, None, [], "Listed in KITOS, but nothing shows whether citizens or businesses "
+                       "log in with NemLog-in", kitos20)
+    tu_term = _first(ev, {TU_TERM})
+    if tu_term:
+        return Verdict(UNKNOWN, None, [], f"{tu_term.detail}, but no NemID/MitID/medarbejdersignatur login "
+                       "was found", kitos20)
+    if kitos20:
+        return Verdict(NOT_TU, None, [], f"{_list_phrase(kitos20)}, but no login evidence", kitos20)
+    return Verdict(NOT_TU, None, [], "No NemID, MitID, NemLog-in or medarbejdersignatur login in its documents", None)

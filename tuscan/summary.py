@@ -1,0 +1,54 @@
+"""The summary printed at the end of `tuscan discover`: documents by status, TU evidence, keywords,
+systems by category, and the files that could not be read."""
+
+from __future__ import annotations
+
+import duckdb
+
+from tuscan.runs import last_run
+
+UNREADABLE_SHOWN = 20
+
+
+def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def discover_summary(con: duckdb.DuckDBPyConnection) -> str:
+    parts = []
+    run = last_run(con, "discover")
+    if run:
+        parts.append(f"Run {run['run_id']}: {run['status']}")
+    status = con.execute(
+        "SELECT status, count(*), count(*) FILTER (WHERE tu_evidence) FROM document_findings"
+        " GROUP BY status ORDER BY count(*) DESC"
+    ).fetchall()
+    if status:
+        parts.append(_table(status, ("status", "documents", "with TU evidence")))
+    keywords = con.execute(
+        "SELECT k, count(*) AS n FROM (SELECT unnest(keywords) AS k FROM document_findings"
+        " WHERE status <> 'missing') GROUP BY k ORDER BY n DESC, k LIMIT 10"
+    ).fetchall()
+    if keywords:
+        parts.append(_table(keywords, ("top keywords", "documents")))
+    categories = con.execute(
+        "SELECT category, count(*) FROM inventory GROUP BY category ORDER BY count(*) DESC"
+    ).fetchall()
+    if categories:
+        parts.append(_table(categories, ("category", "systems")))
+    unreadable = con.execute(
+        "SELECT path, status, error FROM document_findings WHERE status IN ('error', 'unsupported', 'no_text')"
+        " ORDER BY path"
+    ).fetchall()
+    if unreadable:
+        shown = [(p, s, (e or "")[:90]) for p, s, e in unreadable[:UNREADABLE_SHOWN]]
+        more = f"\n… and {len(unreadable) - UNREADABLE_SHOWN} more (tuscan query unreadable_documents)" \
+            if len(unreadable) > UNREADABLE_SHOWN else ""
+        parts.append("Could not be read:\n" + _table(shown, ("path", "status", "reason")) + more)
+        if any("tesseract" in (e or "") for _, _, e in unreadable):
+            parts.append("Scanned documents need OCR: apt-get install tesseract-ocr tesseract-ocr-dan")
+    return "\n\n".join(parts)
