@@ -51,6 +51,7 @@ class Exclusion:
     before: int
     after: int
     applies_to: frozenset[str]
+    scope: str            # "sentence" or "paragraph": the context never reaches past it
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def load_keywords(path: str | None = None) -> Keywords:
             )
     exclusions = tuple(
         Exclusion(e["name"], e["reason"], re.compile(e["pattern"], re.IGNORECASE), e["before"], e["after"],
-                  frozenset(e.get("applies_to", ["citizen_login", "business_login"])))
+                  frozenset(e.get("applies_to", ["citizen_login", "business_login"])),
+                  e.get("scope", "sentence"))
         for e in data.get("exclusions", [])
     )
     return Keywords(tuple(terms), exclusions, groups)
@@ -146,16 +148,32 @@ def prepare_text(text: str) -> str:
     return mask_cpr(unicodedata.normalize("NFC", text))
 
 
+_BOUNDARY = {
+    "sentence": re.compile(r"[.!?](?=\s)|\n\s*\n"),
+    "paragraph": re.compile(r"\n[ \t]*\n"),
+}
+
+
+def _context(text: str, start: int, end: int, before: int, after: int, scope: str) -> tuple[str, str]:
+    """The text before and after a hit, cut at the sentence or paragraph it sits in."""
+    boundary = _BOUNDARY[scope]
+    left = text[max(0, start - before) : start]
+    cuts = list(boundary.finditer(left))
+    if cuts:
+        left = left[cuts[-1].end() :]
+    right = text[end : end + after]
+    cut = boundary.search(right)
+    if cut:
+        right = right[: cut.start()]
+    return left, right
+
+
 def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int) -> str | None:
     for rule in keywords.exclusions:
         if group not in rule.applies_to:
             continue
-        before = text[max(0, start - rule.before) : start]
-        after = text[end : end + rule.after]
-        if rule.before and rule.after == 0:
-            if rule.pattern.search(before):
-                return f"{rule.name}: {rule.reason}"
-        elif rule.pattern.search(before) or rule.pattern.search(after):
+        before, after = _context(text, start, end, rule.before, rule.after, rule.scope)
+        if rule.pattern.search(before) or (rule.after and rule.pattern.search(after)):
             return f"{rule.name}: {rule.reason}"
     return None
 

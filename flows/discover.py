@@ -8,9 +8,7 @@ cluster — see README "Scaling out").
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 from prefect import flow, task
 
@@ -18,6 +16,7 @@ from tuscan import db as database
 from tuscan.classify import classify
 from tuscan.progress import ScanProgress
 from tuscan.scan import ScanSummary, extract_batch, scan
+from tuscan.workers import WorkerPool
 
 
 @task(name="extract-batch", retries=0)
@@ -42,10 +41,8 @@ def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: in
         elif runner == "inline" or workers == 1:
             summary = scan(con, paths, progress=progress)
         else:
-            context = multiprocessing.get_context("forkserver")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                summary = scan(con, paths, submit=lambda items: pool.submit(extract_batch, items),
-                               max_in_flight=2 * workers, progress=progress)
+            with WorkerPool(workers) as pool:   # per-file deadline; survives hung or crashed readers
+                summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers, progress=progress)
         classify(con)
     return summary
 

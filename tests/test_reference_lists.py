@@ -39,7 +39,11 @@ def test_unknown_list_is_refused():
 
 
 def test_provenance_points_into_the_right_appendix():
-    ranges = {"kl_common_public": (887, 915), "kl_shared_tu": (1901, 2069), "kitos_common_systems": (2084, 2259)}
+    ranges = {
+        "kl_common_public": (887, 915),
+        "kl_shared_tu": (1901, 2069),
+        "kitos_common_systems": (2084, 2259),
+    }
     for entry in reference.all_entries():
         first, last = ranges[entry.list]
         assert first <= entry.seed_line <= last, entry
@@ -48,7 +52,13 @@ def test_provenance_points_into_the_right_appendix():
 
 @pytest.mark.parametrize(
     "merged",
-    ["ACmatch CPRWeb", "CVR NemId.nu", "OS2KITOS KMD Børneydelse", "Jobnet.dk Virk.dk", "KMD AKTIV KMD Structura"],
+    [
+        "ACmatch CPRWeb",
+        "CVR NemId.nu",
+        "OS2KITOS KMD Børneydelse",
+        "Jobnet.dk Virk.dk",
+        "KMD AKTIV KMD Structura",
+    ],
 )
 def test_known_merged_rows_are_split(merged):
     all_names = {entry.name for entry in reference.all_entries()}
@@ -70,7 +80,9 @@ def test_no_name_is_two_listed_names_glued_together():
             words = name.split()
             for cut in range(1, len(words)):
                 left, right = " ".join(words[:cut]), " ".join(words[cut:])
-                assert left in VENDOR_ENTRIES or not (left in listed and right in listed), f"{list_name}: {name!r} = {left!r} + {right!r}"
+                assert left in VENDOR_ENTRIES or not (left in listed and right in listed), (
+                    f"{list_name}: {name!r} = {left!r} + {right!r}"
+                )
 
 
 # A vendor word in the middle of a name usually marks the start of the next column's name
@@ -105,7 +117,12 @@ def test_wrapped_names_are_whole(list_name, name):
 
 def test_no_fragments_of_wrapped_names():
     all_names = {entry.name for entry in reference.all_entries()}
-    for fragment in ["Indberetningssystem)", "LedelsesInformationsSystem) KMD MinUddannelse", "Database", "MediConnect"]:
+    for fragment in [
+        "Indberetningssystem)",
+        "LedelsesInformationsSystem) KMD MinUddannelse",
+        "Database",
+        "MediConnect",
+    ]:
         assert fragment not in all_names
 
 

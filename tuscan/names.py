@@ -241,14 +241,18 @@ MIN_TEXT_FORM_LENGTH = 3
 # 2) Forms made only of everyday Danish words: KL's Bilag 3 lists services by description
 #    ("Tidsbestilling", "Skift kode", "Min Sag"), and ".dk"/vendor stripping turns "Sundhed.dk" into
 #    "sundhed" and "KMD Valg" into "valg". The full written form ("sundhed dk", "kmd valg") is still
-#    searched; only the bare common word is not.
+#    searched; only the bare common word is not. Also company names KL listed as entries ("CSC",
+#    "Dafolo", "Netic") and "POC" (proof of concept in tender texts).
 COMMON_WORDS = frozenset(
     """
     af app borger booking care admin dagpenge digital for fra fokus frame i indkomst institution
     intranet kode læge med min mine mit og password portal post på reset sag selvbetjening side skat
     skift sundhed sundhedstjenesten sygesikring til tidsbestilling tinglysning tinglysningen
     udbetaling valg arkivering tandpleje pladsanvisning easy open løsninger borgerbooking
-    medarbejderadgang indsigsret sygefravær betalingsoverblik kommune kommunebetaling prisme
+    medarbejderadgang indsigsret sygefravær betalingsoverblik kommune kommunebetaling
+    aktiv boliglån børneydelse connect distributionscenter earkiv genoptræn indkøbsanalyse
+    klientbetaling lægeskift lægevalg momentum optagelse selvbetjeningsautomater tidsadministration
+    vagtplan vejviser ydelsesrefusion csc dafolo netic poc
     """.split()
 )
 # 3) Infrastructure every municipal contract mentions in passing (payments to NemKonto, letters via
@@ -260,6 +264,7 @@ INFRASTRUCTURE_NAMES = frozenset(
         "Borger.dk",
         "borger dk",
         "Virk.dk",
+        "Virk",
         "Digital Post",
         "E-boks",
         "NemKonto",
@@ -281,7 +286,7 @@ def is_generic_text_form(form: str) -> bool:
         return True
     if all(token in LEADING_VENDORS for token in tokens):
         return True
-    if all(token in COMMON_WORDS or token in LEADING_VENDORS for token in tokens):
+    if all(token in COMMON_WORDS for token in tokens):
         return True
     return form in INFRASTRUCTURE_NAMES or tokens[0] in DESKTOP_SOFTWARE_PREFIXES
 

@@ -8,6 +8,11 @@ killed run leaves only whole batches behind and the next run finishes the rest.
 Change detection, cheapest first: a path whose size and mtime are unchanged and whose content is
 stored is not read at all; otherwise its sha256 is computed, and content already stored under that
 hash (a renamed, copied or touched file) is linked without being extracted again.
+
+A file that changes or disappears between the walk and the read is not stored half-read: it gets a
+read error now and is read again on the next run (see `_changed_since_walk`). Stored paths are NFC
+(archives copied from a Mac have NFD names) with CPR numbers masked (`tuscan.privacy.mask_path`);
+the real name is kept only in memory, to open the file.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import hashlib
 import os
 import socket
 import stat
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -28,6 +34,7 @@ from extractors import Limits, extract
 from extractors.base import CONTAINER, OK, Extraction
 from extractors.keywords import Hit, find_hits, prepare_text
 from tuscan.errors import NoSuchPath
+from tuscan.privacy import mask_cpr, mask_name, mask_path
 from tuscan.runs import finish_run, start_run
 
 BATCH_FILES = 32          # files per worker task: amortises task overhead, keeps results small
@@ -44,8 +51,8 @@ class FileRef:
     """A file found by the walker."""
 
     root: str          # the scanned root folder, absolute
-    path: str          # relative to root, '/' separators, printable (undecodable bytes escaped)
-    abs_path: str      # what to open
+    path: str          # relative to root, '/' separators, as stored: printable, NFC, CPR masked
+    abs_path: str      # what to open (the real name)
     size: int
     mtime: float
     read_error: str | None = None  # the walker could not stat or open it
@@ -103,6 +110,33 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+VANISHED = "file disappeared during the scan (it was listed, then gone before it was read)"
+CHANGED = "file changed while it was read; will be read again next run"
+SYMLINKED_FOLDER = ("symbolic link to a folder; not followed (avoids loops and scanning a folder twice)"
+                    " — scan its target directly if it belongs to the archive")
+
+
+def stored_names(names: list[str]) -> dict[str, str]:
+    """Real name → stored name for the entries of one folder: printable, NFC, CPR masked.
+
+    A name is NFC-normalised unless the folder also holds its NFC spelling as a separate entry
+    (possible on Linux): then both keep their own spelling, so neither overwrites the other."""
+    real = set(names)
+    shown = {}
+    for name in names:
+        text = printable(name)
+        nfc = unicodedata.normalize("NFC", text)
+        if nfc != text and nfc in real:
+            nfc = text
+        shown[name] = mask_name(nfc)
+    return shown
+
+
+def stored_path(rel: str) -> str:
+    """A relative path ('/' separators) as stored, for paths not listed by `walk` folder by folder."""
+    return "/".join(stored_names([part])[part] for part in rel.split("/"))
+
+
 def resolve_roots(paths: Iterable[str | os.PathLike]) -> list[tuple[str, str | None]]:
     """(root folder, single file name or None) for each path to scan; raises for a missing path."""
     roots = []
@@ -121,30 +155,64 @@ def walk(root: str, only: str | None = None) -> Iterator[FileRef]:
     """Yield every regular file under root (or just `only`), in a stable order, without following
     symlinked folders (no loops). Problems become FileRefs with a read_error, never exceptions."""
     if only is not None:
-        yield _file_ref(root, os.path.join(root, only))
+        yield _file_ref(root, os.path.join(root, only), stored_path(only))
         return
     errors: list[OSError] = []
+    shown_folder = {root: ""}          # real folder → its stored relative path
     for folder, dirs, files in os.walk(root, onerror=errors.append):
+        prefix = shown_folder.get(folder)
+        if prefix is None:             # not reached through a listed name (cannot happen; be safe)
+            prefix = stored_path(os.path.relpath(folder, root).replace(os.sep, "/"))
+        shown = stored_names(dirs + files)
         dirs.sort()
+        for name in list(dirs):
+            abs_path = os.path.join(folder, name)
+            rel = prefix + shown[name]
+            if os.path.islink(abs_path):
+                dirs.remove(name)
+                yield FileRef(root, rel, abs_path, 0, 0.0, SYMLINKED_FOLDER)
+            else:
+                shown_folder[abs_path] = rel + "/"
         for name in sorted(files):
-            yield _file_ref(root, os.path.join(folder, name))
+            yield _file_ref(root, os.path.join(folder, name), prefix + shown[name])
         while errors:
             err = errors.pop()
-            rel = os.path.relpath(err.filename or folder, root).replace(os.sep, "/")
-            yield FileRef(root, printable(rel), err.filename or folder, 0, 0.0,
-                          f"folder could not be read: {err.strerror or err}")
+            failed = err.filename or folder
+            rel = shown_folder.get(failed, "").rstrip("/") or stored_path(
+                os.path.relpath(failed, root).replace(os.sep, "/"))
+            yield FileRef(root, rel, failed, 0, 0.0, f"folder could not be read: {err.strerror or err}")
 
 
-def _file_ref(root: str, abs_path: str) -> FileRef:
-    rel = printable(os.path.relpath(abs_path, root).replace(os.sep, "/"))
+def _file_ref(root: str, abs_path: str, rel: str) -> FileRef:
     try:
         st = os.stat(abs_path)
+    except FileNotFoundError:
+        reason = "symlink loop or broken link" if os.path.islink(abs_path) else VANISHED
+        return FileRef(root, rel, abs_path, 0, 0.0, f"file could not be read: {reason}")
     except OSError as exc:
         reason = "symlink loop or broken link" if os.path.islink(abs_path) else (exc.strerror or str(exc))
         return FileRef(root, rel, abs_path, 0, 0.0, f"file could not be read: {reason}")
     if not stat.S_ISREG(st.st_mode):
         return FileRef(root, rel, abs_path, 0, 0.0, "not a regular file (device, socket or pipe)")
     return FileRef(root, rel, abs_path, st.st_size, st.st_mtime)
+
+
+def _changed_since_walk(ref: FileRef, size_read: int | None = None) -> str | None:
+    """Why the file as read may not be the file the walk listed (changed or gone), or None.
+
+    Compared after reading, so a file being written while tuscan reads it (a copy into the archive
+    that is still running) is not stored half-written; the next run reads it whole."""
+    try:
+        st = os.stat(ref.abs_path)
+    except FileNotFoundError:
+        return VANISHED
+    except OSError as exc:
+        return f"file could not be read: {exc.strerror or exc}"
+    if st.st_size != ref.size or st.st_mtime != ref.mtime:
+        return CHANGED
+    if size_read is not None and size_read != ref.size and ref.size <= Limits().max_file_bytes:
+        return CHANGED
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +257,8 @@ def extract_file(abs_path: str, name: str, limits: Limits | None = None) -> Cont
     try:
         with open(abs_path, "rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)
+    except FileNotFoundError:
+        return VANISHED
     except OSError as exc:
         return f"file could not be read: {exc.strerror or exc}"
     sha = hashlib.sha256(data).hexdigest()
@@ -235,8 +305,9 @@ def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id
     con.execute(
         "INSERT INTO contents (sha256, size, status, error, extractor, page_count, ocr_pages,"
         " ocr_confidence, title, extracted_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [content.sha256, content.size, content.status, content.error, content.extractor,
-         sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence, content.title, run_id],
+        [content.sha256, content.size, content.status, mask_cpr(content.error), content.extractor,
+         sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence, mask_cpr(content.title),
+         run_id],
     )
     insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"],
                 [(content.sha256, n, text, ocr, conf) for n, text, ocr, conf in content.pages])
@@ -250,7 +321,8 @@ def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id
     )
     flat = list(_flatten(content))
     insert_rows(con, "members", ["container_sha256", "name", "sha256", "size"],
-                [(content.sha256, name, m.sha256, m.size) for name, m in flat])
+                [(content.sha256, mask_path(unicodedata.normalize("NFC", name)), m.sha256, m.size)
+                 for name, m in flat])
     for _name, member in content.members:
         store_content(con, member, run_id, known)
     return True
@@ -259,6 +331,7 @@ def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id
 def upsert_document(con: duckdb.DuckDBPyConnection, run_id: int, root: str, path: str, *, size: int,
                     mtime: float, sha256: str | None, read_error: str | None,
                     container: str | None = None, origin: str = "archive") -> None:
+    read_error = mask_cpr(read_error)
     row = con.execute("SELECT document_id FROM documents WHERE root = ? AND path = ?", [root, path]).fetchone()
     if row:
         con.execute(
@@ -399,11 +472,14 @@ def scan(
             results = future if isinstance(future, list) else future.result()
             con.execute("BEGIN")
             for ref, result in zip(batch, results, strict=True):
+                if not isinstance(result, str):
+                    result = _changed_since_walk(ref, result.size) or result
                 if isinstance(result, str):
                     record_file(con, run_id, ref, None, result, known)
                     summary.read_errors += 1
                 else:
-                    known.update(_known_hashes(con, [result.sha256]))
+                    # Members too: a zip may hold a file whose content an earlier run stored.
+                    known.update(_known_hashes(con, [result.sha256] + [m.sha256 for _, m in _flatten(result)]))
                     record_file(con, run_id, ref, result, None, known)
                     summary.extracted += 1
                     summary.pages += len(result.pages)
@@ -436,10 +512,17 @@ def scan(
                 hashes: dict[str, str] = {}
                 for ref in to_hash:
                     try:
-                        hashes[ref.path] = sha256_file(ref.abs_path)
+                        sha = sha256_file(ref.abs_path)
+                        problem = _changed_since_walk(ref)
+                    except FileNotFoundError:
+                        problem = VANISHED
                     except OSError as exc:
-                        record_file(con, run_id, ref, None, f"file could not be read: {exc.strerror or exc}", known)
+                        problem = f"file could not be read: {exc.strerror or exc}"
+                    if problem:
+                        record_file(con, run_id, ref, None, problem, known)
                         summary.read_errors += 1
+                    else:
+                        hashes[ref.path] = sha
                 present = _known_hashes(con, list(hashes.values()))
                 for ref in to_hash:
                     sha = hashes.get(ref.path)

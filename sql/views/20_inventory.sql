@@ -16,6 +16,8 @@
 --   sources          where the system was seen: document, kitos, web
 --   evidence_count   number of evidence rows (see the `evidence` view)
 --   decided_by       rules, or person when `tuscan decide` set the category
+--   system_id        row id within this classification (rebuilt on every run; use system to join)
+--   system_key       the normalised name, stable across runs (decisions are keyed on it)
 CREATE OR REPLACE VIEW inventory AS
 SELECT
     system, vendor, category, suggested_level, flags, matched_list, matched_name, match_score,

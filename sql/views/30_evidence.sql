@@ -10,6 +10,8 @@
 --   term         the keyword or list name
 --   detail       a readable description
 --   snippet      text around the hit (±80 characters, CPR numbers masked)
+--   document_id  the document the evidence comes from (join document_findings), or NULL
+--   system_id    the inventory row (changes when the inventory is rebuilt; join on system)
 CREATE OR REPLACE VIEW evidence AS
 SELECT s.system, s.category, e.source_kind, e.source_ref, e.page, e.kind, e.term, e.detail, e.snippet,
        e.document_id, s.system_id

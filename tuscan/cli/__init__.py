@@ -9,9 +9,14 @@ Only this layer turns named errors (`tuscan.errors`) into a message and an exit 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
+
+# tuscan sends nothing anywhere the user did not point it at: Prefect's own telemetry stays off.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from tuscan.errors import TuscanError
 

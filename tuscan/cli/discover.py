@@ -10,6 +10,7 @@ import click
 from tuscan import db as database
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
+from tuscan.cli.quiet_exit import silence_interpreter_teardown
 from tuscan.summary import discover_summary
 
 EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
@@ -50,6 +51,8 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
         discover_flow(targets, db=db, workers=workers, wait=wait, show_progress=True)
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
+    if not no_prefect:
+        silence_interpreter_teardown()
 
 
 @main.command("classify")

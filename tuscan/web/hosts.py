@@ -24,6 +24,7 @@ class KnownHost:
     pattern: str
     kind: str       # login | selfservice | info
     system: str     # the system name hint, as written on KL's lists where it is on one
+    owner: str = ""  # the public authority owning a national solution (→ common public), or ''
     notes: str = ""
 
 
@@ -31,7 +32,8 @@ class KnownHost:
 def known_hosts(path: str | None = None) -> tuple[KnownHost, ...]:
     with open(path or LOGIN_HOSTS_CSV, encoding="utf-8", newline="") as f:
         return tuple(
-            KnownHost(row["host"].strip().lower(), row["kind"].strip(), row["system"].strip(), row.get("notes", ""))
+            KnownHost(row["host"].strip().lower(), row["kind"].strip(), row["system"].strip(),
+                      (row.get("owner") or "").strip(), row.get("notes") or "")
             for row in csv.DictReader(f)
         )
 

@@ -1,0 +1,52 @@
+"""Opening the database: numbered migrations applied once and tracked, views documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import sql
+from tuscan import db
+from tuscan.errors import DatabaseMissing
+
+
+def test_migrations_are_applied_once_and_tracked(tmp_path):
+    path = tmp_path / "i.duckdb"
+    with db.writing(path) as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+        assert versions == [v for v, _, _ in sql.migrations()]
+        assert db.migrate(con) == []          # nothing left to apply
+    with db.reading(path) as con:
+        assert con.execute("SELECT count(*) FROM document_findings").fetchone()[0] == 0
+
+
+def test_reading_a_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(DatabaseMissing, match="run `tuscan discover`"):
+        db.connect(tmp_path / "nothing.duckdb", read_only=True)
+
+
+def test_writer_note_is_removed_on_close(tmp_path):
+    path = tmp_path / "i.duckdb"
+    with db.writing(path, command="discover"):
+        assert (tmp_path / "i.duckdb.writer.json").exists()
+    assert not (tmp_path / "i.duckdb.writer.json").exists()
+
+
+@pytest.mark.parametrize(("name", "script"), sql.views())
+def test_every_view_column_is_documented(tmp_path, name, script):
+    header = "\n".join(line for line in script.splitlines() if line.startswith("--"))
+    view = re.search(r"CREATE OR REPLACE VIEW (\w+)", script).group(1)
+    with db.writing(tmp_path / "i.duckdb") as con:
+        columns = [d[0] for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description]
+    undocumented = [c for c in columns if not re.search(rf"--\s+{c}\b|[ ,]{c}[ ,]", header)]
+    assert not undocumented, f"{name}: document these columns in the header comment: {undocumented}"
+
+
+def test_design_contract_columns_exist(tmp_path):
+    with db.writing(tmp_path / "i.duckdb") as con:
+        findings = {d[0] for d in con.execute("SELECT * FROM document_findings LIMIT 0").description}
+        inventory = {d[0] for d in con.execute("SELECT * FROM inventory LIMIT 0").description}
+    assert {"path", "status", "error", "tu_evidence", "system", "keywords"} <= findings
+    assert {"system", "vendor", "category", "suggested_level", "flags", "matched_list", "matched_name",
+            "match_score", "reason", "sources", "evidence_count", "decided_by"} <= inventory

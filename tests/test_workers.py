@@ -1,0 +1,110 @@
+"""The worker pool: a deadline per file, and a hung or crashed reader costs only its own file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from extractors import Limits
+from tuscan import db
+from tuscan.scan import ContentResult, extract_file, scan
+from tuscan.workers import WorkerPool, crash_message, timeout_message
+
+
+def misbehaving_reader(abs_path: str, name: str, limits: Limits):
+    """A reader that hangs, segfaults or exits on files named so, and reads every other file."""
+    base = os.path.basename(name)
+    if base.startswith("hang"):
+        time.sleep(3600)
+    if base.startswith("segfault"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if base.startswith("exit"):
+        os._exit(3)
+    return extract_file(abs_path, name, limits)
+
+
+@pytest.fixture
+def files(tmp_path):
+    def make(*names: str) -> list[tuple[str, str, int]]:
+        items = []
+        for name in names:
+            path = tmp_path / name
+            path.write_text(f"{name}: borgere logger ind med MitID", "utf-8")
+            items.append((str(path), name, path.stat().st_size))
+        return items
+    return make
+
+
+def test_batch_results_come_back_in_order(files):
+    items = files("a.txt", "b.txt", "c.txt")
+    with WorkerPool(2) as pool:
+        results = pool.submit(items).result(timeout=30)
+    assert [type(r) for r in results] == [ContentResult] * 3
+    assert [r.status for r in results] == ["ok"] * 3
+    assert all(any(h.term == "mitid" for h in r.hits) for r in results)
+
+
+def test_a_hanging_reader_costs_only_its_file(files):
+    items = files("a.txt", "hang.txt", "c.txt", "d.txt")
+    with WorkerPool(1, task=misbehaving_reader, timeout=1.0) as pool:
+        started = time.monotonic()
+        results = pool.submit(items).result(timeout=30)
+        elapsed = time.monotonic() - started
+        assert pool.replaced == 1
+        # The replacement worker keeps serving later batches.
+        assert pool.submit(files("e.txt")).result(timeout=30)[0].status == "ok"
+    assert results[1] == timeout_message(1.0)
+    assert "parsing took longer than 1 s; skipped" in results[1]
+    assert [r.status for i, r in enumerate(results) if i != 1] == ["ok"] * 3
+    assert elapsed < 10
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("segfault.txt", "the reader crashed (signal 11, SIGSEGV); skipped"),
+    ("exit.txt", "the reader stopped unexpectedly (exit code 3); skipped"),
+])
+def test_a_crashing_reader_costs_only_its_file(files, name, reason):
+    items = files("a.txt", name, "c.txt")
+    with WorkerPool(2, task=misbehaving_reader) as pool:
+        first = pool.submit(items[:2])
+        second = pool.submit(items[2:])
+        results = first.result(timeout=30) + second.result(timeout=30)
+    assert results[1] == reason
+    assert results[0].status == results[2].status == "ok"
+
+
+def test_oom_kill_is_named():
+    assert crash_message(-signal.SIGKILL) == (
+        "the reader crashed (signal 9, SIGKILL); killed, perhaps for using too much memory; skipped")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_real_reader_blocked_on_a_file_is_timed_out(tmp_path, files):
+    # A named pipe nobody writes to blocks open() forever: a real, unmodified reader that hangs.
+    fifo = tmp_path / "blocked.pdf"
+    os.mkfifo(fifo)
+    items = [(str(fifo), "blocked.pdf", 0)] + files("ok.txt")
+    with WorkerPool(1, timeout=1.0) as pool:
+        results = pool.submit(items).result(timeout=30)
+    assert results[0] == timeout_message(1.0)
+    assert results[1].status == "ok"
+
+
+def test_scan_records_the_hung_file_and_finishes(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in ("Aftale.txt", "hang Bilag.txt", "segfault Tillæg.txt", "Kontrakt.txt"):
+        (root / name).write_text("Login med NemID", "utf-8")
+    with db.writing(tmp_path / "i.duckdb") as con, WorkerPool(2, task=misbehaving_reader, timeout=1.0) as pool:
+        summary = scan(con, [root], submit=pool.submit)
+        rows = dict(con.execute("SELECT path, status || ': ' || coalesce(error, '') FROM document_findings")
+                    .fetchall())
+        status = con.execute("SELECT status FROM runs WHERE run_id = ?", [summary.run_id]).fetchone()[0]
+    assert status == "finished"
+    assert rows["Aftale.txt"] == rows["Kontrakt.txt"] == "ok: "
+    assert rows["hang Bilag.txt"] == "error: " + timeout_message(1.0)
+    assert rows["segfault Tillæg.txt"] == "error: the reader crashed (signal 11, SIGSEGV); skipped"
+    assert summary.read_errors == 2

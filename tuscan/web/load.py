@@ -1,0 +1,166 @@
+"""Storing a crawl: the spider's JSON lines → web_* tables, linked documents → the archive tables.
+
+Runs in the one writer process (the crawl subprocess never touches the database). A crawl is a run
+of kind 'crawl' (tuscan.runs): `begin_crawl` records it before the spider starts, so a crawl that
+is killed shows as interrupted; `load_crawl` stores what the spider wrote and finishes the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+
+from tuscan.runs import finish_run, start_run
+from tuscan.scan import ContentResult, FileRef, extract_file, insert_rows, record_file
+from tuscan.web.hosts import site_domain
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int
+    start_url: str
+    pages: int = 0
+    page_errors: int = 0
+    links: int = 0
+    targets: int = 0                 # distinct link targets
+    verified_logins: int = 0
+    not_checked: int = 0             # unreachable, timed out or forbidden by robots.txt
+    documents_saved: int = 0
+    documents_skipped: dict[str, int] = field(default_factory=dict)   # status → count
+    documents_scanned: int = 0
+    exit_code: int | None = None
+
+    def as_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("run_id", "start_url")}
+
+
+def read_items(path: str | os.PathLike) -> Iterator[dict]:
+    """The spider's records. A half-written last line (a killed crawl) is skipped."""
+    try:
+        fh = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        return
+    with fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                yield json.loads(line)
+            except ValueError:
+                continue
+
+
+def allowed_domains_for(start_url: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The domains a crawl of start_url stays within (the spider computes the same)."""
+    return list(dict.fromkeys([site_domain(start_url), *(d.strip().lower() for d in extra if d.strip())]))
+
+
+def begin_crawl(con: duckdb.DuckDBPyConnection, start_url: str, *, allow_domains: list[str] | tuple[str, ...] = (),
+                max_pages: int, max_depth: int, documents: bool) -> int:
+    """Record a crawl run as started; returns its run id."""
+    domains = allowed_domains_for(start_url, allow_domains)
+    run_id = start_run(con, "crawl", {"start_url": start_url, "allowed_domains": domains, "max_pages": max_pages,
+                                      "max_depth": max_depth, "documents": documents})
+    con.execute(
+        "INSERT INTO web_crawls (run_id, start_url, allowed_domains, max_pages, max_depth, documents)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [run_id, start_url, domains, max_pages, max_depth, documents],
+    )
+    return run_id
+
+
+def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, items_path: str | os.PathLike
+               ) -> tuple[CrawlSummary, list[dict]]:
+    """Store the spider's records for one run, in one transaction. Returns the summary and the
+    saved documents (for `scan_documents`)."""
+    pages, links, verifications, errors, documents = [], [], [], [], []
+    for item in read_items(items_path):
+        kind = item.get("item")
+        if kind == "PageItem":
+            pages.append((run_id, item["url"], item["depth"], item["status"], item["content_type"], item["title"],
+                          item["referer"]))
+        elif kind == "LinkItem":
+            links.append((run_id, item["page_url"], item["link_text"], item["target_url"], item["target_host"],
+                          item["on_site"], item["reason"], item["depth"]))
+        elif kind == "VerificationItem":
+            verifications.append((run_id, item["target_url"], item["target_host"], item["status"],
+                                  item["http_status"], item["login_verified"], item["evidence"], item["error"]))
+        elif kind == "PageErrorItem":
+            errors.append((run_id, item["url"], item["referer"], item["error"], item["http_status"]))
+        elif kind == "DocumentItem":
+            documents.append(item)
+    summary = CrawlSummary(run_id, start_url, pages=len(pages), page_errors=len(errors), links=len(links),
+                           targets=len({row[3] for row in links}),
+                           verified_logins=sum(1 for v in verifications if v[5]),
+                           not_checked=sum(1 for v in verifications if v[5] is None))
+    for doc in documents:
+        if doc["status"] == "saved":
+            summary.documents_saved += 1
+        else:
+            summary.documents_skipped[doc["status"]] = summary.documents_skipped.get(doc["status"], 0) + 1
+    con.execute("BEGIN")
+    try:
+        insert_rows(con, "web_pages", ["run_id", "url", "depth", "http_status", "content_type", "title", "referer"],
+                    pages)
+        insert_rows(con, "web_links", ["run_id", "page_url", "link_text", "target_url", "target_host", "on_site",
+                                       "reason", "depth"], links)
+        insert_rows(con, "web_verifications", ["run_id", "target_url", "target_host", "status", "http_status",
+                                               "login_verified", "evidence", "error"], verifications)
+        insert_rows(con, "web_errors", ["run_id", "url", "referer", "error", "http_status"], errors)
+        insert_rows(con, "web_documents", ["run_id", "url", "page_url", "status", "content_type", "size",
+                                           "cache_path", "error"],
+                    [(run_id, d["url"], d["page_url"], d["status"], d["content_type"], d["size"], d["path"],
+                      d["error"]) for d in documents])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return summary, [d for d in documents if d["status"] == "saved"]
+
+
+def document_ref(url: str, cache_path: str) -> FileRef:
+    """A downloaded document as the archive tables see it: root = the web origin
+    ('http://www.korsbaek.dk'), path = the URL's path (and query)."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    st = os.stat(cache_path)
+    return FileRef(root=f"{parts.scheme}://{parts.netloc}", path=path, abs_path=cache_path, size=st.st_size,
+                   mtime=st.st_mtime)
+
+
+def scan_documents(con: duckdb.DuckDBPyConnection, run_id: int, documents: list[dict]) -> int:
+    """Extract and search the saved documents with the archive extractors and store them as
+    documents whose origin is the page that linked them. Returns how many were stored."""
+    stored = 0
+    for doc in documents:
+        if not doc.get("path") or not Path(doc["path"]).exists():
+            continue
+        ref = document_ref(doc["url"], doc["path"])
+        name = ref.path.rsplit("/", 1)[-1] or Path(doc["path"]).name
+        result = extract_file(ref.abs_path, name)
+        content, read_error = (result, None) if isinstance(result, ContentResult) else (None, result)
+        known = set()
+        if content is not None and con.execute("SELECT 1 FROM contents WHERE sha256 = ?",
+                                               [content.sha256]).fetchone():
+            known.add(content.sha256)
+        con.execute("BEGIN")
+        try:
+            record_file(con, run_id, ref, content, read_error, known, origin=doc["page_url"])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        stored += 1
+    return stored
+
+
+def finish_crawl(con: duckdb.DuckDBPyConnection, summary: CrawlSummary, *, error: str | None = None) -> None:
+    con.execute("UPDATE web_crawls SET exit_code = ? WHERE run_id = ?", [summary.exit_code, summary.run_id])
+    finish_run(con, summary.run_id, "failed" if error else "finished", summary=summary.as_json(), error=error)
