@@ -1,9 +1,15 @@
 """Discover: scan contract archives, then identify, match and classify.
 
 Thin orchestration over plain functions (`tuscan.scan.scan`, `tuscan.classify.classify`). The flow
-process is the single DuckDB writer; extraction runs in worker processes: a local process pool by
-default, or Prefect tasks on the flow's task runner (`runner="tasks"`, e.g. a DaskTaskRunner for a
-cluster — see README "Scaling out").
+process is always the single DuckDB writer; only extraction and keyword finding move, by `runner`:
+
+- "local" (default): a local pool of worker processes, one per core, with a deadline per file
+  (`tuscan.workers.WorkerPool`); no Prefect task per file or batch.
+- "inline": everything in this process (debugging, tests).
+- "tasks": one Prefect task per batch of files (`tuscan.scan.BATCH_FILES`) on the flow's task runner.
+- "dask": "tasks" on a `prefect_dask.DaskTaskRunner`: a Dask cluster at `dask_address`, or a
+  temporary local one. Dask workers need a real Prefect API (PREFECT_API_URL), otherwise each
+  starts its own temporary server. See docs/performance.md "Scaling out".
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import os
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from tuscan import db as database
 from tuscan.classify import classify
@@ -18,8 +25,16 @@ from tuscan.progress import ScanProgress
 from tuscan.scan import ScanSummary, extract_batch, scan
 from tuscan.workers import WorkerPool
 
+RUNNERS = ("local", "inline", "tasks", "dask")
 
-@task(name="extract-batch", retries=0)
+
+class UnknownRunner(ValueError):
+    """The runner name is not one of RUNNERS."""
+
+
+# No cache policy: a batch's inputs are file paths, whose content may change between runs (change
+# detection is the scan's job), and hashing inputs per task would only cost time.
+@task(name="extract-batch", retries=0, cache_policy=NO_CACHE)
 def extract_batch_task(items: list[tuple[str, str, int]]):
     """Extract and search a batch of files (runs wherever the task runner puts it)."""
     return extract_batch(items)
@@ -31,11 +46,14 @@ def default_workers() -> int:
 
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
                  runner: str = "local", wait: float = 0, progress=None) -> ScanSummary:
-    """Scan and classify. `runner`: "local" (process pool), "tasks" (Prefect tasks on the current
-    flow's task runner) or "inline" (no parallelism; for debugging)."""
+    """Scan and classify. `runner`: "local" (process pool), "tasks" or "dask" (Prefect tasks on the
+    current flow's task runner; call inside a flow) or "inline" (no parallelism; for debugging).
+    `workers`: processes for "local"; for "tasks"/"dask" half the number of batches kept in flight."""
+    if runner not in RUNNERS:
+        raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
     workers = workers or default_workers()
     with database.writing(db, wait=wait, command="discover") as con:
-        if runner == "tasks":
+        if runner in ("tasks", "dask"):
             summary = scan(con, paths, submit=lambda items: extract_batch_task.submit(items),
                            max_in_flight=2 * workers, progress=progress)
         elif runner == "inline" or workers == 1:
@@ -57,3 +75,38 @@ def discover_flow(paths: list[str], db: str = database.DEFAULT_DB, workers: int 
         progress.done(summary)
     return {"run_id": summary.run_id, "files": summary.files_seen, "extracted": summary.extracted,
             "errors": summary.read_errors, "pages": summary.pages}
+
+
+def dask_worker_threads(address: str) -> int:
+    """Worker threads of the Dask cluster at `address` (how many batches it can extract at once)."""
+    from distributed import Client
+
+    with Client(address, set_as_default=False, timeout=30) as client:
+        return max(1, sum(client.nthreads().values()))
+
+
+def flow_for_runner(runner: str = "local", dask_address: str | None = None):
+    """`discover_flow` with the task runner `runner` needs: a DaskTaskRunner for "dask" (connected to
+    `dask_address`, or a temporary local cluster of one process per core), else the default."""
+    if runner not in RUNNERS:
+        raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    if runner != "dask":
+        return discover_flow
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        task_runner = DaskTaskRunner(address=dask_address)
+    else:
+        task_runner = DaskTaskRunner(cluster_kwargs={"n_workers": default_workers(), "threads_per_worker": 1,
+                                                     "processes": True})
+    return discover_flow.with_options(task_runner=task_runner)
+
+
+def discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
+             runner: str = "local", dask_address: str | None = None, wait: float = 0,
+             show_progress: bool = False) -> dict:
+    """Run the discover flow on the task runner `runner` needs (what `tuscan discover` calls)."""
+    if runner == "dask" and dask_address and workers is None:
+        workers = dask_worker_threads(dask_address)
+    return flow_for_runner(runner, dask_address)(paths, db=db, workers=workers, runner=runner, wait=wait,
+                                                 show_progress=show_progress)

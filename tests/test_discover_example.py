@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.conftest import REPO
 from extractors import ocr
+from tests.conftest import REPO
 from tuscan import db
 
 EXPECTED = json.loads((REPO / "examples" / "expected.json").read_text(encoding="utf-8"))

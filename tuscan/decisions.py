@@ -8,7 +8,7 @@ import duckdb
 
 from tuscan.errors import InvalidValue, UnknownSystem
 from tuscan.names import NameMatcher, normalise
-from tuscan.rules import CATEGORIES, LAV, BETYDELIG
+from tuscan.rules import BETYDELIG, CATEGORIES, LAV
 
 
 def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]:

@@ -175,12 +175,19 @@ def walk(root: str, only: str | None = None) -> Iterator[FileRef]:
                 shown_folder[abs_path] = rel + "/"
         for name in sorted(files):
             yield _file_ref(root, os.path.join(folder, name), prefix + shown[name])
-        while errors:
-            err = errors.pop()
-            failed = err.filename or folder
-            rel = shown_folder.get(failed, "").rstrip("/") or stored_path(
-                os.path.relpath(failed, root).replace(os.sep, "/"))
-            yield FileRef(root, rel, failed, 0, 0.0, f"folder could not be read: {err.strerror or err}")
+        yield from _folder_errors(root, errors, shown_folder)
+    # os.walk reports a folder it cannot list only when it tries to, which may be after the last
+    # folder it could list: collect those too.
+    yield from _folder_errors(root, errors, shown_folder)
+
+
+def _folder_errors(root: str, errors: list[OSError], shown_folder: dict[str, str]) -> Iterator[FileRef]:
+    while errors:
+        err = errors.pop(0)
+        failed = err.filename or root
+        rel = shown_folder.get(failed, "").rstrip("/") or stored_path(
+            os.path.relpath(failed, root).replace(os.sep, "/"))
+        yield FileRef(root, rel, failed, 0, 0.0, f"folder could not be read: {err.strerror or err}")
 
 
 def _file_ref(root: str, abs_path: str, rel: str) -> FileRef:

@@ -51,6 +51,10 @@ def timeout_message(seconds: float) -> str:
 
 
 def crash_message(exitcode: int | None) -> str:
+    return _death(exitcode) + "; skipped"
+
+
+def _death(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         number = -exitcode
         try:
@@ -58,8 +62,8 @@ def crash_message(exitcode: int | None) -> str:
         except ValueError:
             name = "unknown"
         hint = "; killed, perhaps for using too much memory" if number == signal.SIGKILL else ""
-        return f"the reader crashed (signal {number}, {name}){hint}; skipped"
-    return f"the reader stopped unexpectedly (exit code {exitcode}); skipped"
+        return f"the reader crashed (signal {number}, {name}){hint}"
+    return f"the reader stopped unexpectedly (exit code {exitcode})"
 
 
 def _default_task(abs_path: str, name: str, limits: Limits):
@@ -264,9 +268,9 @@ class WorkerPool:
         dead = not worker.process.is_alive()
         overdue = worker.job_id is not None and time.monotonic() - worker.started_file_at > self.timeout
         if dead or overdue:
-            reason = timeout_message(self.timeout) if overdue and not dead else crash_message(
-                worker.process.exitcode)
-            self._replace(worker, reason)
+            exitcode = None if overdue and not dead else worker.process.exitcode
+            self._replace(worker, timeout_message(self.timeout) if exitcode is None else crash_message(exitcode),
+                          exitcode)
 
     def _deliver(self, worker: _Worker, job_id: int, index: int, result) -> None:
         worker.next_index = index + 1
@@ -286,7 +290,7 @@ class WorkerPool:
             del self._jobs[job_id]
             job.future.set_result(job.results)
 
-    def _replace(self, worker: _Worker, reason: str) -> None:
+    def _replace(self, worker: _Worker, reason: str, exitcode: int | None = None) -> None:
         """Kill a hung or dead worker, record `reason` for the file it was on, re-queue the rest of
         its task, and start a fresh worker in its place."""
         self._stop(worker, kill=True)
@@ -303,7 +307,8 @@ class WorkerPool:
             position = self._workers.index(worker)
             if self._startup_failures >= MAX_STARTUP_FAILURES:
                 self._broken = (f"the extraction workers stopped {self._startup_failures} times before reading"
-                                f" a file ({reason})")
+                                f" a file: {_death(exitcode)}. If you call tuscan from your own script, put the"
+                                " call under `if __name__ == \"__main__\":` (workers import the script).")
                 self._workers.pop(position)
             else:
                 self._workers[position] = self._start_worker()

@@ -138,15 +138,19 @@ class FixtureProxy:
 
 
 @contextlib.contextmanager
-def proxied(hosts: dict[str, Host]) -> Iterator[FixtureProxy]:
+def proxied(hosts: dict[str, Host], no_proxy: str = "") -> Iterator[FixtureProxy]:
     """Serve `hosts` and point http_proxy/https_proxy (both spellings) at the proxy, with no
-    no_proxy exceptions, for this process and the crawler subprocesses it starts."""
+    no_proxy exceptions (unless given: the Prefect test exempts its local API server on
+    127.0.0.1), for this process and the crawler subprocesses it starts."""
     names = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy",
              "ALL_PROXY")
     saved = {name: os.environ.get(name) for name in names}
     with FixtureProxy(hosts) as proxy:
         for name in names:
-            os.environ[name] = "" if "no_proxy" in name.lower() or "all_proxy" in name.lower() else proxy.url
+            if "no_proxy" in name.lower():
+                os.environ[name] = no_proxy
+            else:
+                os.environ[name] = "" if "all_proxy" in name.lower() else proxy.url
         try:
             yield proxy
         finally:

@@ -23,7 +23,14 @@ EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction [default: all cores].")
 @click.option("--no-prefect", is_flag=True,
               help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
-def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool) -> None:
+@click.option("--runner", type=click.Choice(["local", "inline", "tasks", "dask"]), default=None,
+              help="Where extraction runs: local worker processes [default], inline (one process), tasks"
+                   " (a Prefect task per batch), dask (a Dask cluster through Prefect; see --dask).")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Extract on the Dask cluster at this scheduler address (implies --runner dask). The"
+                   " workers need PREFECT_API_URL set to a running Prefect server; see docs/performance.md.")
+def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool,
+             runner: str | None, dask_address: str | None) -> None:
     """Scan contract archives (folders, zip files) and classify what they show.
 
     With no PATH, scans the bundled example archive. Re-runs are incremental: unchanged files are
@@ -33,7 +40,16 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
     \b
     Example:
         tuscan discover /srv/kontrakter leverandoer-aftaler.zip --db inventory.duckdb
+        tuscan discover /srv/kontrakter --dask tcp://10.0.0.5:8786
     """
+    if dask_address:
+        if runner not in (None, "dask"):
+            raise click.UsageError(f"--dask needs --runner dask, not --runner {runner}")
+        runner = "dask"
+    runner = runner or "local"
+    if no_prefect and runner in ("tasks", "dask"):
+        raise click.UsageError(f"--runner {runner} runs extraction as Prefect tasks; it cannot be combined"
+                               " with --no-prefect")
     targets = list(paths) or [str(EXAMPLE_ARCHIVE)]
     for target in targets:
         if not os.path.exists(target):
@@ -43,12 +59,13 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
         from tuscan.progress import ScanProgress
 
         progress = ScanProgress()
-        summary = run_discover(targets, db, workers=workers, wait=wait, progress=progress)
+        summary = run_discover(targets, db, workers=workers, runner=runner, wait=wait, progress=progress)
         progress.done(summary)
     else:
-        from flows.discover import discover_flow
+        from flows.discover import discover as discover_with_flow
 
-        discover_flow(targets, db=db, workers=workers, wait=wait, show_progress=True)
+        discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
+                           wait=wait, show_progress=True)
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
     if not no_prefect:

@@ -1,0 +1,275 @@
+"""Generate a benchmark corpus of Danish contract PDFs (and DOCX) with known keyword occurrences.
+
+    python bench/corpus.py --size small --out /tmp/tuscan-bench/small     # ~2,000 PDF pages + 100 DOCX
+    python bench/corpus.py --size large --out /tmp/tuscan-bench/large     # ~22,000 PDF pages + 1,000 DOCX
+
+Fast by construction: a few dozen *template* documents are laid out with reportlab (invariant=1, page
+streams uncompressed), and every file of the corpus is a template copy whose case number
+("Sagsnr. 2024-000000", on every page) is replaced by a unique number of the same length. The bytes
+of each file differ (so tuscan cannot link copies by content hash and must extract every file), the
+cross-reference offsets stay valid, and the work per page is that of a real text PDF.
+
+The templates hold the keyword spellings of DESIGN.md §3, including words split by hyphenation
+across line breaks ("Nem-⏎ID", "medarbejder-⏎signaturen"): a line-based grep cannot see those.
+`manifest.json` in the corpus folder records, per file, the known occurrences per canonical term
+(the term names of reference/keywords.toml) and how many of them are hyphen-split; `recall()`
+compares any finder's counts with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SIZES = {
+    # name: (PDF files, DOCX files); templates average 10 pages
+    "tiny": (12, 4),
+    "small": (200, 100),
+    "large": (2200, 1000),
+}
+TEMPLATES = 24
+CASE_TOKEN = b"2024-000000"
+CASE_FORMAT = "2024-{:06d}"
+LINES_PER_PAGE = 50
+LINE_CHARS = 92
+
+# Filler vocabulary: ordinary contract Danish that matches no keyword of reference/keywords.toml
+# (tests/test_bench_corpus.py checks that), so every hit in the corpus is a known occurrence.
+FILLER = (
+    "aftalen leverandøren kunden ydelsen systemet driften vedligeholdelse support servicemål "
+    "opsigelse betaling faktura måned kvartal år pris licens bruger brugere data behandling "
+    "databehandler sikkerhed backup adgang rettigheder ansvar erstatning misligholdelse bod "
+    "levering test godkendelse implementering projekt fase milepæl ændringer version opdatering "
+    "fejl rettelse hverdage åbningstid telefon henvendelse kommunen parterne bilag punkt jf. "
+    "gælder indtil med for af til og i på at som er skal kan vil ved efter inden under mellem "
+    "samt eller ikke hvis når der den det de en et denne dette disse øvrige herunder særskilt "
+    "vederlag timepris rejsetid konsulent uddannelse dokumentation rapport møde styregruppe "
+    "kontaktperson eskalering tvist voldgift dansk ret værneting ikrafttræden varighed forlængelse"
+).split()
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a keyword is written. `split` is where a line break falls (after the hyphen)."""
+
+    term: str          # canonical term, as stored in hits.term
+    text: str
+    split: int | None = None
+
+
+FORMS = (
+    Form("nemid", "NemID"), Form("nemid", "Nem ID"), Form("nemid", "NEMID"), Form("nemid", "Nem-ID"),
+    Form("nemid", "NemID-løsningen"), Form("mitid", "MitID"), Form("mitid", "MitID-login"),
+    Form("nemlog-in", "NemLog-in"), Form("nemlog-in", "Nemlogin"),
+    Form("medarbejdersignatur", "medarbejdersignaturen"), Form("medarbejdersignatur", "medarbejdersignatur"),
+    Form("tjenesteudbyder", "tjenesteudbyderløsning"),
+    # Hyphen-split at a line end (DESIGN.md §3): the first part ends a line, the rest starts the next.
+    Form("nemid", "Nem-ID", split=4), Form("mitid", "Mit-ID", split=4),
+    Form("nemlog-in", "NemLog-in", split=7),
+    Form("medarbejdersignatur", "medarbejder-signaturen", split=12),
+    Form("tjenesteudbyder", "tjeneste-udbyderløsning", split=9),
+)
+
+# What a municipality would give pdfgrep for the seed's keywords (one regular expression per term;
+# pdfgrep matches within a line, so hyphen-split words cannot match).
+PDFGREP_PATTERNS = {
+    "nemid": r"nem[ -]?id",
+    "mitid": r"mit[ -]?id",
+    "nemlog-in": r"nem[ -]?log[ -]?in",
+    "medarbejdersignatur": r"medarbejdersignatur",
+    "tjenesteudbyder": r"tjenesteudbyder",
+}
+
+
+def term_of_match(matched: str) -> str | None:
+    """The canonical term a pdfgrep match stands for."""
+    text = re.sub(r"[\s\-]", "", matched.lower())
+    for term in ("nemlogin", "nemid", "mitid", "medarbejdersignatur", "tjenesteudbyder"):
+        if text.startswith(term):
+            return "nemlog-in" if term == "nemlogin" else term
+    return None
+
+
+@dataclass
+class Template:
+    pages: list[list[str]]                      # lines per page
+    known: dict[str, int] = field(default_factory=dict)
+    hyphen: dict[str, int] = field(default_factory=dict)
+
+
+def _filler_line(rng: random.Random, width: int = LINE_CHARS) -> str:
+    words: list[str] = []
+    length = 0
+    while length < width:
+        word = rng.choice(FILLER)
+        words.append(word)
+        length += len(word) + 1
+    return " ".join(words)
+
+
+def make_template(rng: random.Random, page_count: int, with_keywords: bool) -> Template:
+    template = Template([])
+    for page_number in range(1, page_count + 1):
+        lines = [_filler_line(rng) for _ in range(LINES_PER_PAGE)]
+        lines[0] = f"Kontrakt om levering af it-system   Sagsnr. {CASE_TOKEN.decode()}   side {page_number}"
+        if with_keywords:
+            # Lines 2..LINES-2 so a split form always has a next line on the same page.
+            for line_no in rng.sample(range(2, LINES_PER_PAGE - 2, 3), rng.randint(0, 3)):
+                form = rng.choice(FORMS)
+                if form.split is None:
+                    words = lines[line_no].split()
+                    at = rng.randint(1, len(words) - 1)
+                    lines[line_no] = " ".join(words[:at] + [form.text] + words[at:])
+                else:
+                    head, tail = form.text[: form.split], form.text[form.split :]
+                    lines[line_no] = " ".join(lines[line_no].split()[:-3] + [head])
+                    lines[line_no + 1] = tail + " " + lines[line_no + 1]
+                    template.hyphen[form.term] = template.hyphen.get(form.term, 0) + 1
+                template.known[form.term] = template.known.get(form.term, 0) + 1
+        template.pages.append(lines)
+    return template
+
+
+def render_pdf(template: Template) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=0)
+    pdf.setTitle("Kontrakt")
+    for lines in template.pages:
+        pdf.setFont("Helvetica", 9)
+        y = A4[1] - 50
+        for line in lines:
+            pdf.drawString(45, y, line)
+            y -= 15
+        pdf.showPage()
+    pdf.save()
+    data = buffer.getvalue()
+    assert data.count(CASE_TOKEN) == len(template.pages), "case number must appear once per page"
+    return data
+
+
+def render_docx(template: Template) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Databehandleraftale"
+    for lines in template.pages:
+        # DOCX has no line breaks inside a paragraph here: a split form is written whole.
+        document.add_paragraph(" ".join(lines))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_variant(data: bytes, number: int) -> bytes:
+    """Same DOCX with another case number in word/document.xml (fixed zip timestamps)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/document.xml":
+                body = body.replace(CASE_TOKEN, CASE_FORMAT.format(number).encode())
+            member = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, body)
+    return out.getvalue()
+
+
+def _docx_template(template: Template) -> Template:
+    """The DOCX form of a template: split forms are joined (a paragraph has no line ends)."""
+    joined = Template([[" ".join(lines).replace("- ", "-")] for lines in template.pages])
+    return Template(joined.pages, dict(template.known), {})
+
+
+def generate(out: Path, size: str = "small", seed: int = 2024) -> dict:
+    """Write the corpus into `out` (created; must be empty or absent) and return the manifest."""
+    pdf_files, docx_files = SIZES[size]
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise SystemExit(f"{out} is not empty")
+    # Templates of 4..16 pages (mean 10); one in three mentions no login keyword at all.
+    templates = [make_template(rng, 4 + (i * 7) % 13, with_keywords=i % 3 != 0) for i in range(TEMPLATES)]
+    pdf_bytes = [render_pdf(t) for t in templates]
+    docx_bytes: list[bytes] = []
+    manifest: dict = {"size": size, "seed": seed, "files": {}, "pdf_pages": 0, "pdf_files": 0,
+                      "docx_files": 0, "bytes": 0}
+    number = 0
+    for index in range(pdf_files):
+        t = index % TEMPLATES
+        number += 1
+        rel = f"pdf/leverandoer-{index // 100:03d}/kontrakt-{index:05d}.pdf"
+        data = pdf_bytes[t].replace(CASE_TOKEN, CASE_FORMAT.format(number).encode())
+        _write(out / rel, data)
+        manifest["files"][rel] = {"pages": len(templates[t].pages), "known": templates[t].known,
+                                  "hyphen": templates[t].hyphen}
+        manifest["pdf_pages"] += len(templates[t].pages)
+        manifest["bytes"] += len(data)
+    manifest["pdf_files"] = pdf_files
+    if docx_files:
+        docx_templates = [_docx_template(t) for t in templates[:6]]
+        docx_bytes = [render_docx(t) for t in docx_templates]
+    for index in range(docx_files):
+        t = index % len(docx_bytes)
+        number += 1
+        rel = f"docx/leverandoer-{index // 100:03d}/databehandleraftale-{index:05d}.docx"
+        data = _docx_variant(docx_bytes[t], number)
+        _write(out / rel, data)
+        manifest["files"][rel] = {"pages": 1, "known": docx_templates[t].known, "hyphen": {}}
+        manifest["bytes"] += len(data)
+    manifest["docx_files"] = docx_files
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
+    return manifest
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def load_manifest(corpus: Path) -> dict:
+    return json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+
+
+def recall(manifest: dict, found: dict[str, dict[str, int]], *, hyphen_only: bool = False,
+           suffix: str | None = None) -> tuple[int, int]:
+    """(found, known) keyword occurrences. `found` maps a corpus path to {term: count} as a finder
+    reported them; a finder gets credit for at most the known count per file and term (extra hits
+    are not recall). With hyphen_only, only hyphen-split occurrences count (`found` must then hold
+    the finder's hyphen-split hits). `suffix` limits to files ending so (e.g. ".pdf")."""
+    hit = total = 0
+    for rel, entry in manifest["files"].items():
+        if suffix and not rel.endswith(suffix):
+            continue
+        known = entry["hyphen"] if hyphen_only else entry["known"]
+        got = found.get(rel, {})
+        for term, count in known.items():
+            total += count
+            hit += min(count, got.get(term, 0))
+    return hit, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    manifest = generate(args.out, args.size, args.seed)
+    print(f"{args.out}: {manifest['pdf_files']} PDFs ({manifest['pdf_pages']} pages), "
+          f"{manifest['docx_files']} DOCX, {manifest['bytes'] / 1e6:.1f} MB "
+          f"in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
