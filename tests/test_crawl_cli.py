@@ -41,13 +41,11 @@ def test_crawl_help_has_an_example():
 
 
 @pytest.mark.slow
-def test_crawl_flow_under_prefect(tmp_path):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_crawl_flow_under_prefect(prefect_harness, tmp_path):
     from flows.crawl import crawl_flow
 
     path = tmp_path / "inventory.duckdb"
     settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_TIMEOUT": 1}
-    with prefect_test_harness(), proxied(build_site(), no_proxy="127.0.0.1,localhost"):
+    with proxied(build_site(), no_proxy="127.0.0.1,localhost"):
         result = crawl_flow(START_URL, db=str(path), max_pages=10, max_depth=1, settings=settings)
     assert result["exit_code"] == 0 and result["pages"] == 10

@@ -11,7 +11,7 @@ import pytest
 from extractors import Limits
 from tuscan import db
 from tuscan.scan import ContentResult, extract_file, scan
-from tuscan.workers import WorkerPool, crash_message, timeout_message
+from tuscan.workers import WorkerPool, WorkerPoolBroken, crash_message, timeout_message
 
 
 def misbehaving_reader(abs_path: str, name: str, limits: Limits):
@@ -108,3 +108,20 @@ def test_scan_records_the_hung_file_and_finishes(tmp_path):
     assert rows["hang Bilag.txt"] == "error: " + timeout_message(1.0)
     assert rows["segfault Tillæg.txt"] == "error: the reader crashed (signal 11, SIGSEGV); skipped"
     assert summary.read_errors == 2
+
+
+def test_workers_that_cannot_start_stop_the_pool_with_a_clear_error(tmp_path, files, monkeypatch):
+    # A reader whose module the workers cannot import: every worker dies before its first file.
+    # That is not a hostile file; retrying forever would hang the run, so the pool gives up.
+    module = tmp_path / "vanishing_reader.py"
+    module.write_text("def read(abs_path, name, limits):\n    return 'never'\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import vanishing_reader
+
+    module.unlink()
+    with WorkerPool(1, task=vanishing_reader.read, context="spawn") as pool:
+        future = pool.submit(files("a.txt"))
+        with pytest.raises(WorkerPoolBroken, match="stopped 3 times before reading a file"):
+            future.result(timeout=60)
+        with pytest.raises(WorkerPoolBroken):
+            pool.submit(files("b.txt"))

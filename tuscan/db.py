@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -29,16 +30,22 @@ def _holder_file(path: Path) -> Path:
     return path.with_name(path.name + ".writer.json")
 
 
-def _describe_holder(path: Path, error: str) -> str:
-    holder = _holder_file(path)
+def _describe_holder(path: Path, error: str, read_only: bool = False) -> str:
+    """Who holds the database: the tuscan command from the side note, when the note belongs to the
+    process DuckDB names (a note left by a killed tuscan must not be blamed on another process)."""
+    match = re.search(r"\(PID (\d+)\)", error)
+    locker = int(match.group(1)) if match else None
     try:
-        info = json.loads(holder.read_text(encoding="utf-8"))
-        who = f"tuscan {info.get('command', '?')} (PID {info.get('pid')} on {info.get('host')}, since {info.get('since')})"
-    except (OSError, ValueError):
+        info = json.loads(_holder_file(path).read_text(encoding="utf-8"))
+        if locker is not None and info.get("pid") != locker:
+            raise ValueError("stale note")
+        who = (f"tuscan {info.get('command', '?')} (PID {info.get('pid')} on {info.get('host')},"
+               f" since {info.get('since')})")
+    except (OSError, ValueError, AttributeError):
         # Not a tuscan process (or it left no note): DuckDB's own message names the process.
-        pid = error.split("PID", 1)[1].strip(" )").split()[0] if "PID" in error else "?"
-        who = f"another process (PID {pid})"
-    return f"{path} is in use by {who}. Wait for it to finish, or pass --wait SECONDS."
+        who = f"another process (PID {locker if locker is not None else '?'})"
+    doing = "cannot be read while it is being written" if read_only else "cannot be written by two processes at once"
+    return f"{path} is in use by {who}; it {doing}. Wait for it to finish, or pass --wait SECONDS."
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -55,7 +62,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
             if not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise DatabaseLocked(_describe_holder(path, str(exc))) from None
+                raise DatabaseLocked(_describe_holder(path, str(exc), read_only)) from None
             time.sleep(0.5)
 
 

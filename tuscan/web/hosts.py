@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-LOGIN_HOSTS_CSV = Path(__file__).resolve().parents[2] / "reference" / "login_hosts.csv"
+import reference
+
+LOGIN_HOSTS_CSV = Path(reference.__file__).resolve().parent / "login_hosts.csv"
 
 LOGIN = "login"              # an identity provider: a redirect or form to it means "login here"
 SELFSERVICE = "selfservice"  # a self-service system used by many municipalities or nationally
