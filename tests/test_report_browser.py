@@ -71,6 +71,8 @@ class Browser:
             self._record(message)
 
     def open(self, url: str) -> None:
+        if url != "about:blank":
+            self.open("about:blank")    # a new document each time (a hash-only change fires no load event)
         self.events.clear()
         self.call("Page.navigate", url=url)
         deadline = time.monotonic() + 30

@@ -109,7 +109,7 @@ class _UnionFind:
 def _comparable(name: str) -> str:
     """The normalised name with the alias table applied ("FMK" → "fmk fælles medicinkort"), so the
     pre-filter sees alias pairs as equal. Uses tuscan.names' alias helpers: the same table as matching."""
-    _vendor, canonical = names._canonical(name, names._default_alias_map())
+    canonical = names.canonical(name)
     return canonical or name.casefold()
 
 

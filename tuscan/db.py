@@ -15,7 +15,7 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -138,7 +138,7 @@ def connect(
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "command": command or " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]),
-                "since": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+                "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
             }
         ),
         encoding="utf-8",

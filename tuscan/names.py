@@ -163,6 +163,12 @@ def _canonical(name: str, alias_map: dict[str, str]) -> tuple[str | None, str]:
     return vendor, alias_map.get(norm, norm)
 
 
+def canonical(name: str) -> str:
+    """The comparable form of a name after the bundled aliases ("Fælles Medicinkort" and "FMK" give
+    the same string); what matching and cross-municipal clustering compare."""
+    return _canonical(name, _default_alias_map())[1]
+
+
 def _numbers(norm: str) -> frozenset[str]:
     """Stand-alone numbers in a normalised name: versions and editions ("windows 7", "arkibas 5")."""
     return frozenset(token for token in norm.split() if token.isdigit())

@@ -181,20 +181,19 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
 
 # --- running it --------------------------------------------------------------------------------------
 def import_kitos(kitos: KitosConfig, db: str | os.PathLike) -> dict:
-    """KITOS files and/or the API, through the KITOS part of tuscan (imported only when configured)."""
+    """KITOS exports and/or the API v2 (tuscan.kitos.load; imported only when configured). The API
+    credentials come from the environment (KITOS_EMAIL, KITOS_PASSWORD), never from the config."""
     try:
-        from tuscan import kitos as kitos_module
+        from tuscan.kitos.load import fetch_into, import_exports
     except ModuleNotFoundError as exc:
         raise StepUnavailable("the config has a [kitos] section, but this tuscan has no KITOS import") from exc
     done: dict = {}
     if kitos.files:
-        if not hasattr(kitos_module, "import_files"):
-            raise StepUnavailable("tuscan.kitos has no import_files(paths, db) function")
-        done["files"] = kitos_module.import_files([str(p) for p in kitos.files], str(db))
+        summary = import_exports([str(p) for p in kitos.files], db)
+        done["files"] = {"run_id": summary.run_id, **summary.as_json()}
     if kitos.api_url:
-        if not hasattr(kitos_module, "fetch"):
-            raise StepUnavailable("tuscan.kitos has no fetch(url, cvr, db) function")
-        done["api"] = kitos_module.fetch(kitos.api_url, kitos.cvr, str(db))
+        summary = fetch_into(db, kitos.api_url, kitos.cvr)
+        done["api"] = {"run_id": summary.run_id, **summary.as_json()}
     return done
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -51,7 +51,7 @@ def share_rows(con: duckdb.DuckDBPyConnection, municipality: str, code: str) -> 
         raise InvalidMunicipality("--municipality must name the municipality, e.g. 'Korsbæk Kommune'")
     if not re.fullmatch(r"\d{3}", code or ""):
         raise InvalidMunicipality(f"--code must be the three-digit kommunenummer (e.g. 101), not {code!r}")
-    exported = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    exported = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     rows = con.execute(
         "SELECT system, vendor, category, suggested_level, flags, matched_list, matched_name, match_score,"
         " sources, decided_by FROM inventory"

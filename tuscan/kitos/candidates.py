@@ -95,7 +95,7 @@ def kitos_candidates(con: duckdb.DuckDBPyConnection) -> Iterable[Candidate]:
                 system.local_names.append(local_name)
 
     vendors_by_system: dict[str, str] = {}
-    for contract, vendor, names, uuids in con.execute(CONTRACTS_SQL).fetchall():
+    for _contract, vendor, names, uuids in con.execute(CONTRACTS_SQL).fetchall():
         for uuid in uuids or []:
             vendors_by_system.setdefault(f"uuid:{uuid.lower()}", vendor)
         for name in names or []:

@@ -109,16 +109,21 @@ def read_table(path: str | Path) -> list[list[object]]:
 
 def _read_xlsx(path: Path) -> list[list[object]]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableExport(f"{path}: a zip file but not a readable xlsx workbook ({type(exc).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    # A file object, not the path: openpyxl refuses paths without an xlsx extension, and browsers
+    # and users drop it.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise UnreadableExport(f"{path}: a zip file but not a readable xlsx workbook "
+                                   f"({type(exc).__name__})") from None
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
 
 
 def _read_csv(path: Path) -> list[list[object]]:

@@ -69,7 +69,7 @@ def split_list(value: object) -> list[str]:
     if raw is None:
         return []
     items = []
-    for part in re.split(r",\s+|\n|;\s*", raw):
+    for part in re.split(r",(?:\s+|$)|\n|;\s*", raw):
         name, _ = clean_name(part)
         if name:
             items.append(name)

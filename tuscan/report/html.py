@@ -9,7 +9,14 @@ from __future__ import annotations
 import html
 from importlib import resources
 
-from tuscan.labels import CATEGORY_LABELS, CATEGORY_ORDER, category_label, flag_label, level_label, source_label
+from tuscan.labels import (
+    CATEGORY_LABELS,
+    CATEGORY_ORDER,
+    category_label,
+    flag_label,
+    level_label,
+    source_label,
+)
 from tuscan.report import ReportData
 
 SNIPPETS_SHOWN = 8          # per system; the rest is one `tuscan query system_evidence` away

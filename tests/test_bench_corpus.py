@@ -1,0 +1,65 @@
+"""The benchmark corpus generator: its known keyword occurrences are what tuscan really finds in the
+files it writes, hyphen splits included, and recall is computed right."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench.corpus import FILLER, FORMS, generate, recall, term_of_match
+from extractors.keywords import find_hits
+from tuscan.scan import extract_file
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    return out, generate(out, "tiny")
+
+
+def test_filler_holds_no_keyword():
+    """Every hit in the corpus is a planted occurrence: the filler vocabulary matches no term."""
+    assert find_hits(" ".join(FILLER)) == []
+
+
+def test_every_file_differs_so_none_is_linked_by_hash(tiny_corpus):
+    out, manifest = tiny_corpus
+    contents = {(out / rel).read_bytes() for rel in manifest["files"]}
+    assert len(contents) == len(manifest["files"]) == 16
+
+
+def test_known_occurrences_are_what_tuscan_finds(tiny_corpus):
+    out, manifest = tiny_corpus
+    assert manifest["pdf_pages"] == sum(e["pages"] for r, e in manifest["files"].items() if r.endswith(".pdf"))
+    split_total = 0
+    for rel, entry in manifest["files"].items():
+        result = extract_file(str(out / rel), rel)
+        assert not isinstance(result, str) and result.status == "ok", (rel, result)
+        if rel.endswith(".pdf"):
+            assert len(result.pages) == entry["pages"]
+        assert dict(Counter(h.term for h in result.hits)) == entry["known"], rel
+        split = Counter(h.term for h in result.hits if "\n" in h.matched)
+        assert dict(split) == entry["hyphen"], rel
+        split_total += sum(entry["hyphen"].values())
+    assert split_total > 0, "the tiny corpus must contain hyphen-split keywords"
+
+
+def test_forms_cover_every_pdfgrep_term():
+    assert {f.term for f in FORMS} == {"nemid", "mitid", "nemlog-in", "medarbejdersignatur", "tjenesteudbyder"}
+    assert {term_of_match(f.text) for f in FORMS if f.split is None} == {f.term for f in FORMS}
+    assert term_of_match("Nem-ID") == "nemid" and term_of_match("NEMLOGIN") == "nemlog-in"
+    assert term_of_match("kommunen") is None
+
+
+def test_recall_counts_at_most_the_known_occurrences():
+    manifest = {"files": {
+        "a.pdf": {"known": {"nemid": 2, "mitid": 1}, "hyphen": {"nemid": 1}},
+        "b.pdf": {"known": {"nemid": 1}, "hyphen": {}},
+        "c.docx": {"known": {"mitid": 3}, "hyphen": {}},
+    }}
+    found = {"a.pdf": {"nemid": 5}, "b.pdf": {"mitid": 1}, "c.docx": {"mitid": 3}}
+    assert recall(manifest, found) == (2 + 0 + 0 + 3, 7)        # extra hits and wrong terms earn nothing
+    assert recall(manifest, found, suffix=".pdf") == (2, 4)
+    assert recall(manifest, {}, hyphen_only=True) == (0, 1)
+    assert recall(manifest, {"a.pdf": {"nemid": 1}}, hyphen_only=True) == (1, 1)
