@@ -30,7 +30,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -281,7 +280,9 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
         f"## {dt.datetime.now():%Y-%m-%d %H:%M} — {args.size} corpus ({manifest['pdf_files']} PDFs, "
         f"{pages:,} pages; {manifest['docx_files']} DOCX; {megabytes:.0f} MB)",
         "",
-        f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/run.py {' '.join(sys.argv[1:])}`.",
+        f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/run.py {' '.join(sys.argv[1:])}`. "
+        f"Load average (1 min) at start {args.load_start:.1f}, at end {os.getloadavg()[0]:.1f} "
+        "(other processes on the machine slow every step alike).",
         "",
         "Pages/s count the PDF pages; tuscan also reads the DOCX in the same time (pdfgrep skips them). "
         "*wall* is the whole command from outside, start-up included; *scan* is tuscan's scan phase "
@@ -318,8 +319,8 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
         first, empty, unchanged = steps["first"], steps["empty"], steps["unchanged"]
         work = max(first.wall - empty.wall, 1e-9)
 
-        def beyond(m: Measured) -> float:     # a rescan can beat the empty-folder run by noise
-            return max(0.0, m.wall - empty.wall)
+        def beyond(m: Measured, empty: Measured = empty) -> float:
+            return max(0.0, m.wall - empty.wall)    # a rescan can beat the empty-folder run by noise
 
         items = [f"start-up {empty.wall:.1f} s",
                  f"unchanged rescan beyond start-up {100 * beyond(unchanged) / work:.1f}% of the "
@@ -371,6 +372,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: pdfgrep,pdftotext,pdfplumber")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS}")
     args = parser.parse_args()
+    args.load_start = os.getloadavg()[0]
     modes = [m for m in args.modes.split(",") if m]
     skip = set(filter(None, args.skip.split(",")))
     unknown = set(modes) - set(MODES)

@@ -31,15 +31,15 @@ def test_dask_cluster_gives_the_same_findings_as_local(example_db, tmp_path, mon
         for name, value in worker_env.items():
             monkeypatch.setenv(name, value)   # inherited by the cluster's processes, read by this one
         with temporary_settings(updates={PREFECT_API_URL: api_url}), distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, env=worker_env,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", env=worker_env,
         ) as cluster:
             result = discover([str(EXAMPLE_ARCHIVE)], db=str(target), runner="dask",
                               dask_address=cluster.scheduler_address)
             with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
-                # The batches really ran on the cluster's workers (not in this process).
+                # The batches really ran on the cluster's workers, not in this process.
                 ran = client.run(lambda dask_worker: len(dask_worker.state.log))
-    assert result["files"] == 30 and result["errors"] == 0, result
-    assert result["extracted"] > 0 and all(count > 0 for count in ran.values()), ran
+    assert result["files"] == 30 and result["extracted"] > 0 and result["errors"] == 0, result
+    assert sum(ran.values()) > 0, ran
     with db.reading(target) as con:
         from_dask = con.execute(FINDINGS).fetchall()
     with db.reading(example_db) as con:

@@ -215,8 +215,10 @@ def test_find_in_text_finds_names_with_offsets(matcher):
 
 
 def test_find_in_text_is_case_insensitive_and_joins_hyphenation(matcher):
-    mentions = matcher.find_in_text("Systemet OS2-\nfaktor og sbsys bruges")
+    mentions = matcher.find_in_text("Systemet OS2-\nfaktor og SBSys bruges")
     assert [m.name for m in mentions] == ["OS2faktor", "SBSYS"]
+    # written all in lower case, list names are ordinary words ("aula" is a school hall)
+    assert matcher.find_in_text("navn og adresse vises i aulaen og i aula") == []
 
 
 def test_find_in_text_needs_whole_words(matcher):

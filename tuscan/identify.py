@@ -8,11 +8,11 @@ into one candidate system — KL saw municipalities report "100+ TU-solutions" t
 (Delrapport 1), so counting each document as a system would be wrong.
 
 Signals, strongest first:
-1. folder: the folder under a vendor folder (Vendor/System/…), or a single folder that is not a
-   vendor and not a generic folder ("Bilag", "Arkiv", "2021");
+1. folder: the folder under a vendor folder (Vendor/System/…);
 2. title: "Aftale om X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X" on the first page;
-3. file name, with contract words and annex numbers removed;
-4. a known system name (KL lists, KITOS) mentioned in the text.
+3. a known system name (KL lists, KITOS) as the only one mentioned on the first page;
+4. a single folder that is neither a vendor nor generic ("Bilag", "Arkiv", "2021");
+5. the file name, with contract words and annex numbers removed.
 A copy (same content) takes the strongest signal of any of its paths.
 """
 
@@ -38,7 +38,7 @@ GENERIC_FOLDERS = frozenset({
     "documents", "dokumenter", "misc", "archive", "contracts",
 })
 _YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
-_COMPANY_FORM = re.compile(r"(?<!\w)(a/s|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy)$", re.IGNORECASE)
+_COMPANY_FORM = re.compile(r"(?<!\w)(a/s|a-s|a\.s\.|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy|inc)$", re.IGNORECASE)
 # Vendor names beyond the leading vendor words tuscan.names strips from system names.
 KNOWN_VENDORS = frozenset(v.lower() for v in LEADING_VENDORS) | frozenset({
     "netcompany", "visma", "atea", "fujitsu", "cgi", "nets", "itelligence", "globeteam", "miracle",
@@ -62,26 +62,33 @@ _TITLE = re.compile(
 )
 _FILENAME_NOISE = re.compile(
     rf"(?<!\w)(?:{_CONTRACT_WORDS}|nr|no|v\d+|\d+[a-z]?|[a-z]\d*|om|vedr|vedrørende|af|til|for|med|"
-    r"og|mellem|the|of)(?!\w)",
+    r"og|mellem|the|of|levering|køb|drift|licens|implementering|anskaffelse)(?!\w)",
     re.IGNORECASE,
 )
+_COPY = re.compile(r"(?<!\w)(kopi|kopier|copy|dublet)(?!\w)", re.IGNORECASE)
 _TITLE_STOP = re.compile(r"\s+(?:mellem|between|indgået|af\s+\d|pr\.|dateret|\d{1,2}\.\s)", re.IGNORECASE)
 
-FOLDER, TITLE, FILENAME, MENTION = 4, 3, 2, 1
-SIGNAL_NAMES = {FOLDER: "folder", TITLE: "title", FILENAME: "file name", MENTION: "text mention"}
+# Signal strengths, in the order of the module docstring; a copy takes its strongest path's signal.
+SYSTEM_FOLDER, TITLE, MENTION, FOLDER, FILENAME = 5, 4, 3, 2, 1
+SIGNAL_NAMES = {SYSTEM_FOLDER: "vendor/system folder", TITLE: "title", MENTION: "text mention",
+                FOLDER: "folder", FILENAME: "file name"}
 
 
 @dataclass
 class NameSignal:
     name: str | None
     vendor: str | None
-    strength: int          # FOLDER, TITLE, FILENAME, MENTION or 0
+    strength: int          # SYSTEM_FOLDER … FILENAME, or 0 for no name
     structured: bool       # filed as Vendor/System: a system even without TU evidence
 
 
 def is_generic_folder(name: str) -> bool:
+    """Folders such as "Bilag", "2021" or "Leverandøraftaler 2021" organise an archive; they name
+    neither a system nor a vendor."""
     folded = name.strip().lower()
-    return folded in GENERIC_FOLDERS or bool(_YEAR.match(folded)) or not any(ch.isalnum() for ch in folded)
+    without_years = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", folded).strip(" -_.")
+    return (folded in GENERIC_FOLDERS or without_years in GENERIC_FOLDERS or bool(_YEAR.match(folded))
+            or not any(ch.isalpha() for ch in folded))
 
 
 def looks_like_vendor(name: str) -> bool:
@@ -119,24 +126,25 @@ def name_signal(path: str, first_page: str, mentions: list[str]) -> NameSignal:
     """Derive the system name for one document from its path, title and text."""
     folders = folder_parts(path)
     vendor = None
-    if len(folders) >= 2:
-        return NameSignal(folders[1], folders[0], FOLDER, True)
-    if len(folders) == 1:
-        if looks_like_vendor(folders[0]):
-            vendor = folders[0]
-        else:
-            return NameSignal(folders[0], None, FOLDER, False)
+    if folders and (len(folders) >= 2 or looks_like_vendor(folders[0])):
+        # Vendor/System/…: the first folder is the vendor, the next one that is not a company the system.
+        vendor = folders[0]
+        systems = [f for f in folders[1:] if not _COMPANY_FORM.search(f.strip())]
+        if systems:
+            return NameSignal(systems[0], vendor, SYSTEM_FOLDER, True)
     title = title_name(first_page)
     if title:
         return NameSignal(title, vendor, TITLE, False)
     if len(set(mentions)) == 1:
         return NameSignal(mentions[0], vendor, MENTION, False)
+    if len(folders) == 1 and vendor is None:
+        # A single folder that is neither a vendor nor generic may be a system ("Aula/") or a topic
+        # ("Renovation/"): weaker than a title, stronger than a file name.
+        return NameSignal(folders[0], None, FOLDER, False)
     from_file = filename_name(path)
     if from_file:
         return NameSignal(from_file, vendor, FILENAME, False)
-    if vendor:
-        return NameSignal(None, vendor, 0, False)
-    return NameSignal(None, None, 0, False)
+    return NameSignal(None, vendor, 0, False)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -211,16 +219,17 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
     for document_id, path, _sha, _status, first_page in docs:
         mentions = [m.name for m in known_names.find_in_text(first_page or "")] if known_names else []
         signals[document_id] = name_signal(path, first_page or "", mentions)
-    # Copies share the strongest signal of any of their paths.
-    by_sha: dict[str, list[int]] = defaultdict(list)
-    for document_id, _path, sha, _status, _first in docs:
+    # Copies are one system: all paths of the same content take the strongest signal, and between
+    # equal signals the path that is not called a copy ("Kopi af …").
+    by_sha: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for document_id, path, sha, _status, _first in docs:
         if sha:
-            by_sha[sha].append(document_id)
-    for ids in by_sha.values():
-        best = max((signals[i] for i in ids), key=lambda s: (s.strength, s.structured))
-        for i in ids:
-            if signals[i].strength < best.strength:
-                signals[i] = best
+            by_sha[sha].append((document_id, path))
+    for paths in by_sha.values():
+        best = max(paths, key=lambda p: (signals[p[0]].strength, signals[p[0]].structured,
+                                         not _COPY.search(p[1]), p[1]))
+        for document_id, _path in paths:
+            signals[document_id] = signals[best[0]]
     # Group documents by the system they name; a group becomes a candidate when it is filed as a
     # system (Vendor/System) or any of its documents has TU evidence.
     groups: dict[str, list[tuple]] = defaultdict(list)

@@ -258,7 +258,7 @@ COMMON_WORDS = frozenset(
     medarbejderadgang indsigsret sygefravær betalingsoverblik kommune kommunebetaling
     aktiv boliglån børneydelse connect distributionscenter earkiv genoptræn indkøbsanalyse
     klientbetaling lægeskift lægevalg momentum optagelse selvbetjeningsautomater tidsadministration
-    vagtplan vejviser ydelsesrefusion csc dafolo netic poc
+    vagtplan vejviser ydelsesrefusion csc dafolo netic poc navn adresse pas kørekort
     """.split()
 )
 # 3) Infrastructure every municipal contract mentions in passing (payments to NemKonto, letters via
@@ -423,7 +423,12 @@ class NameMatcher:
                 if hit:
                     start = offsets[tokens[i][1]]
                     end = offsets[tokens[i + length - 1][2] - 1] + 1
-                    mentions.append(TextMention(hit[0], hit[1], text[start:end], start, end))
+                    written = text[start:end]
+                    # System names are proper nouns: "Aula", "RenoWeb", "Jobnet.dk". Written all in
+                    # lower case the words are ordinary Danish ("aula" is a school hall, "navn og
+                    # adresse" a data category), not a mention of the system.
+                    if written != written.lower():
+                        mentions.append(TextMention(hit[0], hit[1], written, start, end))
                     i += length
                     break
             else:
