@@ -11,7 +11,7 @@ from tuscan import db
 from tuscan.cli import main
 
 FAST = ["--scrapy-setting", "DOWNLOAD_DELAY=0", "--scrapy-setting", "AUTOTHROTTLE_ENABLED=false",
-        "--scrapy-setting", "DOWNLOAD_TIMEOUT=1", "--scrapy-setting", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+        "--scrapy-setting", "DOWNLOAD_TIMEOUT=2.5", "--scrapy-setting", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
 
 def test_crawl_command_shows_a_summary(tmp_path):
@@ -45,7 +45,7 @@ def test_crawl_flow_under_prefect(prefect_harness, tmp_path):
     from flows.crawl import crawl_flow
 
     path = tmp_path / "inventory.duckdb"
-    settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_TIMEOUT": 1}
+    settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_TIMEOUT": 2.5}
     with proxied(build_site(), no_proxy="127.0.0.1,localhost"):
         result = crawl_flow(START_URL, db=str(path), max_pages=10, max_depth=1, settings=settings)
     assert result["exit_code"] == 0 and result["pages"] == 10

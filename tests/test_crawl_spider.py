@@ -21,7 +21,7 @@ from tuscan import db
 from tuscan.web.crawl import run_crawl
 
 # No delays in tests; a slow host is one that takes longer than a second.
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_TIMEOUT": 1,
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_TIMEOUT": 2.5,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "LOG_LEVEL": "INFO"}
 VERIFIED_HOSTS = {"korsbaek.renoweb.dk", "www.bygogmiljoe.dk", "www.netforvaltning.dk", "www.borger.dk", "virk.dk",
                   "www.mit.dk", "korsbaek.emply.net", "korsbaek.valghalla.dk", "selvbetjening.korsbaek.dk",

@@ -10,6 +10,7 @@ Only this layer turns named errors (`tuscan.errors`) into a message and an exit 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
@@ -21,15 +22,25 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 from tuscan.errors import TuscanError
 
 
+def _terminate(signum, frame):
+    # A SIGTERM (a scheduler stopping the job) ends the run like Ctrl-C: the run is recorded as
+    # interrupted at once, and the next run continues where this one stopped.
+    raise KeyboardInterrupt
+
+
 class TuscanGroup(click.Group):
     """Turns TuscanError into "Error: …" on stderr and exit code 1, without a traceback."""
 
     def invoke(self, ctx: click.Context):
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
         except TuscanError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted. Everything stored so far is kept; the next run continues from there.", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=TuscanGroup, context_settings={"help_option_names": ["-h", "--help"]})
