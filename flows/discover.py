@@ -14,16 +14,15 @@ process is always the single DuckDB writer; only extraction and keyword finding 
 
 from __future__ import annotations
 
-import os
-
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from extractors import Limits
 from tuscan import db as database
-from tuscan.classify import classify
+from tuscan import discover as plain
+from tuscan.discover import default_workers
 from tuscan.progress import ScanProgress
-from tuscan.scan import ScanSummary, extract_batch, scan
-from tuscan.workers import WorkerPool
+from tuscan.scan import ScanSummary, extract_batch
 
 RUNNERS = ("local", "inline", "tasks", "dask")
 
@@ -40,37 +39,26 @@ def extract_batch_task(items: list[tuple[str, str, int]]):
     return extract_batch(items)
 
 
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
-                 runner: str = "local", wait: float = 0, progress=None) -> ScanSummary:
-    """Scan and classify. `runner`: "local" (process pool), "tasks" or "dask" (Prefect tasks on the
-    current flow's task runner; call inside a flow) or "inline" (no parallelism; for debugging).
-    `workers`: processes for "local"; for "tasks"/"dask" half the number of batches kept in flight."""
+                 runner: str = "local", wait: float = 0, progress=None, limits=None) -> ScanSummary:
+    """`tuscan.discover.run_discover`, plus the runners that need Prefect: "tasks" and "dask" hand
+    each batch to a Prefect task on the current flow's task runner (call inside a flow)."""
     if runner not in RUNNERS:
         raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
-    workers = workers or default_workers()
-    with database.writing(db, wait=wait, command="discover") as con:
-        if runner in ("tasks", "dask"):
-            summary = scan(con, paths, submit=lambda items: extract_batch_task.submit(items),
-                           max_in_flight=2 * workers, progress=progress)
-        elif runner == "inline" or workers == 1:
-            summary = scan(con, paths, progress=progress)
-        else:
-            with WorkerPool(workers) as pool:   # per-file deadline; survives hung or crashed readers
-                summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers, progress=progress)
-        classify(con)
-    return summary
+    submit = extract_batch_task.submit if runner in ("tasks", "dask") else None
+    return plain.run_discover(paths, db, workers=workers, runner=runner if submit is None else "local",
+                              submit=submit, wait=wait, progress=progress, limits=limits)
 
 
 @flow(name="discover", log_prints=True)
 def discover_flow(paths: list[str], db: str = database.DEFAULT_DB, workers: int | None = None,
-                  runner: str = "local", wait: float = 0, show_progress: bool = False) -> dict:
-    """Scan contract archives (folders, zip files) into the inventory and classify the systems."""
+                  runner: str = "local", wait: float = 0, show_progress: bool = False,
+                  timeout: float | None = None) -> dict:
+    """Scan contract archives (folders, zip files) into the inventory and classify the systems.
+    `timeout`: seconds allowed for reading one document (default Limits.timeout_seconds)."""
     progress = ScanProgress() if show_progress else None
-    summary = run_discover(paths, db, workers=workers, runner=runner, wait=wait, progress=progress)
+    limits = Limits(timeout_seconds=timeout) if timeout else None
+    summary = run_discover(paths, db, workers=workers, runner=runner, wait=wait, progress=progress, limits=limits)
     if progress:
         progress.done(summary)
     return {"run_id": summary.run_id, "files": summary.files_seen, "extracted": summary.extracted,
@@ -104,9 +92,9 @@ def flow_for_runner(runner: str = "local", dask_address: str | None = None):
 
 def discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
              runner: str = "local", dask_address: str | None = None, wait: float = 0,
-             show_progress: bool = False) -> dict:
+             show_progress: bool = False, timeout: float | None = None) -> dict:
     """Run the discover flow on the task runner `runner` needs (what `tuscan discover` calls)."""
     if runner == "dask" and dask_address and workers is None:
         workers = dask_worker_threads(dask_address)
     return flow_for_runner(runner, dask_address)(paths, db=db, workers=workers, runner=runner, wait=wait,
-                                                 show_progress=show_progress)
+                                                 show_progress=show_progress, timeout=timeout)

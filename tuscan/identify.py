@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -107,9 +107,12 @@ def clean_title(raw: str) -> str | None:
     return name if normalise(name) and len(name) >= 3 else None
 
 
+TITLE_WINDOW = 1500   # characters at the top of the first page where a title phrase counts
+
+
 def title_name(first_page: str) -> str | None:
     """The system named by the first "Aftale om X" phrase near the top of the first page."""
-    m = _TITLE.search(first_page[:1500])
+    m = _TITLE.search(first_page[:TITLE_WINDOW])
     return clean_title(m.group("name")) if m else None
 
 
@@ -122,21 +125,31 @@ def filename_name(path: str) -> str | None:
     return cleaned if len(cleaned) >= 3 and normalise(cleaned) else None
 
 
-def name_signal(path: str, first_page: str, mentions: list[str]) -> NameSignal:
-    """Derive the system name for one document from its path, title and text."""
+def folder_signal(path: str) -> NameSignal | None:
+    """The Vendor/System folder signal, when the path has one (no text needed)."""
     folders = folder_parts(path)
-    vendor = None
     if folders and (len(folders) >= 2 or looks_like_vendor(folders[0])):
         # Vendor/System/…: the first folder is the vendor, the next one that is not a company the system.
-        vendor = folders[0]
         systems = [f for f in folders[1:] if not _COMPANY_FORM.search(f.strip())]
         if systems:
-            return NameSignal(systems[0], vendor, SYSTEM_FOLDER, True)
+            return NameSignal(systems[0], folders[0], SYSTEM_FOLDER, True)
+    return None
+
+
+def name_signal(path: str, first_page: str, mentions: list[str] | Callable[[], list[str]]) -> NameSignal:
+    """Derive the system name for one document from its path, title and text. `mentions` (known
+    system names on the first page) may be a function: it is only called when needed."""
+    by_folder = folder_signal(path)
+    if by_folder:
+        return by_folder
+    folders = folder_parts(path)
+    vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
     title = title_name(first_page)
     if title:
         return NameSignal(title, vendor, TITLE, False)
-    if len(set(mentions)) == 1:
-        return NameSignal(mentions[0], vendor, MENTION, False)
+    mentioned = mentions() if callable(mentions) else mentions
+    if len(set(mentioned)) == 1:
+        return NameSignal(mentioned[0], vendor, MENTION, False)
     if len(folders) == 1 and vendor is None:
         # A single folder that is neither a vendor nor generic may be a system ("Aula/") or a topic
         # ("Renovation/"): weaker than a title, stronger than a file name.
@@ -169,13 +182,25 @@ def term_label(term: str) -> str:
 def _documents(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
         """
-        SELECT d.document_id, d.path, d.sha256, c.status,
-               (SELECT text FROM pages p WHERE p.sha256 = d.sha256 ORDER BY page LIMIT 1) AS first_page
+        SELECT d.document_id, d.path, d.sha256, c.status
         FROM documents d LEFT JOIN contents c ON c.sha256 = d.sha256
         WHERE d.missing_since_run IS NULL AND COALESCE(c.status, 'error') <> 'container'
         ORDER BY d.path
         """
     ).fetchall()
+
+
+def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int = 2000) -> dict[str, str]:
+    """The start of the first page with text, for the documents whose folder names no system."""
+    found: dict[str, str] = {}
+    for i in range(0, len(hashes), chunk):
+        rows = con.execute(
+            "SELECT sha256, substr(arg_min(text, page), 1, ?) FROM pages"
+            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0 GROUP BY sha256",
+            [TITLE_WINDOW, hashes[i : i + chunk]],
+        ).fetchall()
+        found.update(rows)
+    return found
 
 
 def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -216,13 +241,26 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
     hits = _hits(con)
     docs = _documents(con)
     signals: dict[int, NameSignal] = {}
-    for document_id, path, _sha, _status, first_page in docs:
-        mentions = [m.name for m in known_names.find_in_text(first_page or "")] if known_names else []
-        signals[document_id] = name_signal(path, first_page or "", mentions)
+    # Most archives are filed Vendor/System/: those documents need no text at all.
+    unfiled = []
+    for document_id, path, sha, _status in docs:
+        by_folder = folder_signal(path)
+        if by_folder:
+            signals[document_id] = by_folder
+        else:
+            unfiled.append((document_id, path, sha))
+    first_pages = _first_pages(con, sorted({sha for _, _, sha in unfiled if sha}))
+    for document_id, path, sha in unfiled:
+        first_page = first_pages.get(sha, "")
+
+        def mentions(text=first_page):
+            return [m.name for m in known_names.find_in_text(text)] if known_names else []
+
+        signals[document_id] = name_signal(path, first_page, mentions)
     # Copies are one system: all paths of the same content take the strongest signal, and between
     # equal signals the path that is not called a copy ("Kopi af …").
     by_sha: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for document_id, path, sha, _status, _first in docs:
+    for document_id, path, sha, _status in docs:
         if sha:
             by_sha[sha].append((document_id, path))
     for paths in by_sha.values():
@@ -240,7 +278,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
     candidates = []
     for members in groups.values():
         evidence = []
-        for (document_id, path, sha, _status, _first), _signal in members:
+        for (document_id, path, sha, _status), _signal in members:
             evidence.extend(document_evidence(document_id, path, hits.get(sha, [])))
         structured = any(s.structured for _, s in members)
         has_login = any(e.kind in ("login", "business_login") for e in evidence)

@@ -273,9 +273,9 @@ def extract_file(abs_path: str, name: str, limits: Limits | None = None) -> Cont
     return content_result(sha, len(data), extraction)
 
 
-def extract_batch(items: list[tuple[str, str, int]]) -> list[ContentResult | str]:
+def extract_batch(items: list[tuple[str, str, int]], limits: Limits | None = None) -> list[ContentResult | str]:
     """Worker task: extract a batch of (abs_path, name, size) files."""
-    return [extract_file(abs_path, name) for abs_path, name, _size in items]
+    return [extract_file(abs_path, name, limits) for abs_path, name, _size in items]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,89 +300,147 @@ def _flatten(content: ContentResult, prefix: str = "") -> Iterator[tuple[str, Co
         yield from _flatten(member, f"{full}!")
 
 
+class ContentRows:
+    """Rows of new contents collected over a batch, written with one INSERT per table."""
+
+    def __init__(self) -> None:
+        self.contents: list[tuple] = []
+        self.pages: list[tuple] = []
+        self.hits: list[tuple] = []
+        self.members: list[tuple] = []
+
+    def add(self, content: ContentResult, run_id: int, known: set[str]) -> bool:
+        """Collect a content (and its members) unless its hash is stored already. True if new."""
+        if content.sha256 in known:
+            return False
+        known.add(content.sha256)
+        ocr_pages = [p for p in content.pages if p[2]]
+        confidence = sum(p[3] or 0 for p in ocr_pages) / len(ocr_pages) if ocr_pages else None
+        self.contents.append((
+            content.sha256, content.size, content.status, mask_cpr(content.error), content.extractor,
+            sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence,
+            mask_cpr(content.title), run_id,
+        ))
+        self.pages.extend((content.sha256, n, text, ocr, conf) for n, text, ocr, conf in content.pages)
+        ocr_by_page = {p[0] for p in ocr_pages}
+        self.hits.extend(
+            (content.sha256, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login,
+             h.excluded_by, h.page in ocr_by_page)
+            for h in content.hits
+        )
+        self.members.extend(
+            (content.sha256, mask_path(unicodedata.normalize("NFC", name)), m.sha256, m.size)
+            for name, m in _flatten(content)
+        )
+        for _name, member in content.members:
+            self.add(member, run_id, known)
+        return True
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        insert_rows(con, "contents", ["sha256", "size", "status", "error", "extractor", "page_count", "ocr_pages",
+                                      "ocr_confidence", "title", "extracted_run"], self.contents)
+        insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"], self.pages)
+        insert_rows(con, "hits", ["sha256", "page", "offset", "length", "term", "term_group", "matched", "snippet",
+                                  "login", "excluded_by", "ocr"], self.hits)
+        insert_rows(con, "members", ["container_sha256", "name", "sha256", "size"], self.members)
+
+
 def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id: int, known: set[str]) -> bool:
     """Store a content (and its members) unless its hash is already stored. Returns True if new."""
-    if content.sha256 in known:
-        return False
-    known.add(content.sha256)
-    ocr_pages = [p for p in content.pages if p[2]]
-    confidence = (
-        sum(p[3] or 0 for p in ocr_pages) / len(ocr_pages) if ocr_pages else None
-    )
+    rows = ContentRows()
+    new = rows.add(content, run_id, known)
+    rows.write(con)
+    return new
+
+
+# (root, path, size, mtime, sha256, read_error, container, origin)
+DocumentRow = tuple[str, str, int, float, "str | None", "str | None", "str | None", str]
+
+
+def upsert_documents(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[DocumentRow]) -> None:
+    """Insert or update documents by (root, path) in one statement; first_seen_run is kept."""
+    if not rows:
+        return
+    rows = [(r[0], r[1], r[2], r[3], r[4], mask_cpr(r[5]), r[6], r[7]) for r in rows]
+    cols = [list(c) for c in zip(*rows, strict=True)]
     con.execute(
-        "INSERT INTO contents (sha256, size, status, error, extractor, page_count, ocr_pages,"
-        " ocr_confidence, title, extracted_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [content.sha256, content.size, content.status, mask_cpr(content.error), content.extractor,
-         sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence, mask_cpr(content.title),
-         run_id],
+        """
+        INSERT INTO documents (root, path, size, mtime, sha256, read_error, container, origin,
+                               first_seen_run, last_seen_run)
+        SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), ?, ?
+        ON CONFLICT (root, path) DO UPDATE SET
+            size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256,
+            read_error = excluded.read_error, container = excluded.container, origin = excluded.origin,
+            last_seen_run = excluded.last_seen_run, missing_since_run = NULL
+        """,
+        [*cols, run_id, run_id],
     )
-    insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"],
-                [(content.sha256, n, text, ocr, conf) for n, text, ocr, conf in content.pages])
-    ocr_by_page = {p[0] for p in ocr_pages}
-    insert_rows(
-        con, "hits",
-        ["sha256", "page", "offset", "length", "term", "term_group", "matched", "snippet", "login",
-         "excluded_by", "ocr"],
-        [(content.sha256, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login,
-          h.excluded_by, h.page in ocr_by_page) for h in content.hits],
-    )
-    flat = list(_flatten(content))
-    insert_rows(con, "members", ["container_sha256", "name", "sha256", "size"],
-                [(content.sha256, mask_path(unicodedata.normalize("NFC", name)), m.sha256, m.size)
-                 for name, m in flat])
-    for _name, member in content.members:
-        store_content(con, member, run_id, known)
-    return True
 
 
 def upsert_document(con: duckdb.DuckDBPyConnection, run_id: int, root: str, path: str, *, size: int,
                     mtime: float, sha256: str | None, read_error: str | None,
                     container: str | None = None, origin: str = "archive") -> None:
-    read_error = mask_cpr(read_error)
-    row = con.execute("SELECT document_id FROM documents WHERE root = ? AND path = ?", [root, path]).fetchone()
-    if row:
+    upsert_documents(con, run_id, [(root, path, size, mtime, sha256, read_error, container, origin)])
+
+
+def member_rows(con: duckdb.DuckDBPyConnection, containers: list[tuple[FileRef, str]], origin: str = "archive"
+                ) -> list[DocumentRow]:
+    """Document rows for the members of containers (FileRef, container sha256), from `members`."""
+    if not containers:
+        return []
+    by_sha: dict[str, list[tuple[str, str, int]]] = {}
+    for container_sha, name, member_sha, size in con.execute(
+        "SELECT container_sha256, name, sha256, size FROM members WHERE container_sha256 IN (SELECT unnest(?))"
+        " ORDER BY name", [sorted({sha for _, sha in containers})]
+    ).fetchall():
+        by_sha.setdefault(container_sha, []).append((name, member_sha, size))
+    return [(ref.root, f"{ref.path}!{name}", size, ref.mtime, member_sha, None, ref.path, origin)
+            for ref, sha in containers for name, member_sha, size in by_sha.get(sha, [])]
+
+
+def mark_gone_members(con: duckdb.DuckDBPyConnection, run_id: int, containers: list[FileRef]) -> None:
+    """Members that were in an earlier version of a zip but are not any more."""
+    for root in sorted({ref.root for ref in containers}):
         con.execute(
-            "UPDATE documents SET size = ?, mtime = ?, sha256 = ?, read_error = ?, container = ?,"
-            " origin = ?, last_seen_run = ?, missing_since_run = NULL WHERE document_id = ?",
-            [size, mtime, sha256, read_error, container, origin, run_id, row[0]],
-        )
-    else:
-        con.execute(
-            "INSERT INTO documents (root, path, container, origin, size, mtime, sha256, read_error,"
-            " first_seen_run, last_seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [root, path, container, origin, size, mtime, sha256, read_error, run_id, run_id],
+            "UPDATE documents SET missing_since_run = ? WHERE root = ? AND container IN (SELECT unnest(?))"
+            " AND last_seen_run < ? AND missing_since_run IS NULL",
+            [run_id, root, [ref.path for ref in containers if ref.root == root], run_id],
         )
 
 
 def link_members(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, sha256: str,
                  origin: str = "archive") -> None:
     """List a container's members as documents (from the stored member table)."""
-    for name, member_sha, size in con.execute(
-        "SELECT name, sha256, size FROM members WHERE container_sha256 = ? ORDER BY name", [sha256]
-    ).fetchall():
-        upsert_document(con, run_id, ref.root, f"{ref.path}!{name}", size=size, mtime=ref.mtime,
-                        sha256=member_sha, read_error=None, container=ref.path, origin=origin)
-    # Members that were in an earlier version of this zip but are not any more.
-    con.execute(
-        "UPDATE documents SET missing_since_run = ? WHERE root = ? AND container = ?"
-        " AND last_seen_run < ? AND missing_since_run IS NULL",
-        [run_id, ref.root, ref.path, run_id],
-    )
+    upsert_documents(con, run_id, member_rows(con, [(ref, sha256)], origin))
+    mark_gone_members(con, run_id, [ref])
+
+
+Outcome = tuple[FileRef, "ContentResult | None", "str | None"]   # (file, content, read error)
+
+
+def record_batch(con: duckdb.DuckDBPyConnection, run_id: int, outcomes: list[Outcome], known: set[str],
+                 origin: str = "archive") -> int:
+    """Store the outcomes of a batch of files with a handful of statements. Returns new contents."""
+    contents = [c for _, c, _ in outcomes if c is not None]
+    hashes = [c.sha256 for c in contents] + [m.sha256 for c in contents for _, m in _flatten(c)]
+    known.update(_known_hashes(con, [h for h in hashes if h not in known]))
+    rows = ContentRows()
+    new = sum(rows.add(c, run_id, known) for c in contents)
+    rows.write(con)
+    documents: list[DocumentRow] = [
+        (ref.root, ref.path, ref.size, ref.mtime, c.sha256 if c else None, err, None, origin)
+        for ref, c, err in outcomes
+    ]
+    containers = [(ref, c.sha256) for ref, c, _ in outcomes if c is not None and c.status == CONTAINER]
+    upsert_documents(con, run_id, documents + member_rows(con, containers, origin))
+    mark_gone_members(con, run_id, [ref for ref, _ in containers])
+    return new
 
 
 def record_file(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, content: ContentResult | None,
                 read_error: str | None, known: set[str], origin: str = "archive") -> bool:
     """Store one file's outcome. Returns True when content was newly stored."""
-    new = False
-    sha = None
-    if content is not None:
-        new = store_content(con, content, run_id, known)
-        sha = content.sha256
-    upsert_document(con, run_id, ref.root, ref.path, size=ref.size, mtime=ref.mtime, sha256=sha,
-                    read_error=read_error, origin=origin)
-    if content is not None and content.status == CONTAINER:
-        link_members(con, run_id, ref, sha)
-    return new
+    return record_batch(con, run_id, [(ref, content, read_error)], known, origin) > 0
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, root: str, paths: list[str]) -> dict[str, tuple]:
@@ -395,11 +453,16 @@ def _lookup(con: duckdb.DuckDBPyConnection, root: str, paths: list[str]) -> dict
     return {r[0]: r[1:] for r in rows}
 
 
-def _known_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[str]:
+def _stored_statuses(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
+    """sha256 → status for the hashes whose content is already stored."""
     if not hashes:
-        return set()
-    rows = con.execute("SELECT sha256 FROM contents WHERE sha256 IN (SELECT unnest(?))", [hashes]).fetchall()
-    return {r[0] for r in rows}
+        return {}
+    return dict(con.execute("SELECT sha256, status FROM contents WHERE sha256 IN (SELECT unnest(?))",
+                            [hashes]).fetchall())
+
+
+def _known_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[str]:
+    return set(_stored_statuses(con, hashes))
 
 
 def _touch(con: duckdb.DuckDBPyConnection, run_id: int, root: str, paths: list[str]) -> None:
@@ -461,6 +524,7 @@ def scan(
     max_in_flight: int = 8,
     progress: ProgressFn | None = None,
     args: dict | None = None,
+    limits: Limits | None = None,
 ) -> ScanSummary:
     """Scan folders, files and zip archives into the database open on `con`.
 
@@ -477,23 +541,23 @@ def scan(
         while len(pending) > limit:
             batch, future = pending.popleft()
             results = future if isinstance(future, list) else future.result()
-            con.execute("BEGIN")
+            outcomes: list[Outcome] = []
             for ref, result in zip(batch, results, strict=True):
                 if not isinstance(result, str):
                     result = _changed_since_walk(ref, result.size) or result
                 if isinstance(result, str):
-                    record_file(con, run_id, ref, None, result, known)
+                    outcomes.append((ref, None, result))
                     summary.read_errors += 1
                 else:
-                    # Members too: a zip may hold a file whose content an earlier run stored.
-                    known.update(_known_hashes(con, [result.sha256] + [m.sha256 for _, m in _flatten(result)]))
-                    record_file(con, run_id, ref, result, None, known)
+                    outcomes.append((ref, result, None))
                     summary.extracted += 1
                     summary.pages += len(result.pages)
                     summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
-                if progress:
-                    progress(summary, ref)
+            con.execute("BEGIN")
+            record_batch(con, run_id, outcomes, known)
             con.execute("COMMIT")
+            if progress:
+                progress(summary, batch[-1])
 
     try:
         for root, only in roots:
@@ -501,11 +565,11 @@ def scan(
                 stored = _lookup(con, root, [r.path for r in chunk])
                 unchanged, to_hash = [], []
                 con.execute("BEGIN")
+                failed: list[Outcome] = []
                 for ref in chunk:
                     summary.files_seen += 1
                     if ref.read_error:
-                        record_file(con, run_id, ref, None, ref.read_error, known)
-                        summary.read_errors += 1
+                        failed.append((ref, None, ref.read_error))
                         continue
                     old = stored.get(ref.path)
                     if old and old[0] == ref.size and old[1] == ref.mtime and old[2] and old[3]:
@@ -515,7 +579,6 @@ def scan(
                 _touch(con, run_id, root, unchanged)
                 summary.unchanged += len(unchanged)
                 # Changed or new: hash, and link content that is already stored.
-                to_extract = []
                 hashes: dict[str, str] = {}
                 for ref in to_hash:
                     try:
@@ -526,30 +589,28 @@ def scan(
                     except OSError as exc:
                         problem = f"file could not be read: {exc.strerror or exc}"
                     if problem:
-                        record_file(con, run_id, ref, None, problem, known)
-                        summary.read_errors += 1
+                        failed.append((ref, None, problem))
                     else:
                         hashes[ref.path] = sha
-                present = _known_hashes(con, list(hashes.values()))
-                for ref in to_hash:
-                    sha = hashes.get(ref.path)
-                    if sha is None:
-                        continue
-                    if sha in present:
-                        upsert_document(con, run_id, ref.root, ref.path, size=ref.size, mtime=ref.mtime,
-                                        sha256=sha, read_error=None)
-                        status = con.execute("SELECT status FROM contents WHERE sha256 = ?", [sha]).fetchone()[0]
-                        if status == CONTAINER:
-                            link_members(con, run_id, ref, sha)
-                        summary.linked += 1
-                    else:
-                        to_extract.append(ref)
+                summary.read_errors += len(failed)
+                record_batch(con, run_id, failed, known)
+                present = _stored_statuses(con, list(hashes.values()))
+                linked = [ref for ref in to_hash if hashes.get(ref.path) in present]
+                to_extract = [ref for ref in to_hash if ref.path in hashes and hashes[ref.path] not in present]
+                containers = [(ref, hashes[ref.path]) for ref in linked if present[hashes[ref.path]] == CONTAINER]
+                upsert_documents(
+                    con, run_id,
+                    [(r.root, r.path, r.size, r.mtime, hashes[r.path], None, None, "archive") for r in linked]
+                    + member_rows(con, containers),
+                )
+                mark_gone_members(con, run_id, [ref for ref, _ in containers])
+                summary.linked += len(linked)
                 con.execute("COMMIT")
                 if progress and (unchanged or not to_extract):
                     progress(summary, None)
                 for batch in _batches(to_extract):
                     items = [(r.abs_path, r.path, r.size) for r in batch]
-                    pending.append((batch, submit(items) if submit else extract_batch(items)))
+                    pending.append((batch, submit(items) if submit else extract_batch(items, limits)))
                     drain(max_in_flight)
             drain(0)
             con.execute("BEGIN")

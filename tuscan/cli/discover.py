@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from extractors import Limits
 from tuscan import db as database
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
 from tuscan.cli.quiet_exit import silence_interpreter_teardown
+from tuscan.rules import CATEGORIES
 from tuscan.summary import discover_summary
 
 EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
@@ -21,6 +23,8 @@ EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
 @db_option
 @wait_option
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction [default: all cores].")
+@click.option("--timeout", type=float, default=Limits.timeout_seconds, show_default=True, metavar="SECONDS",
+              help="Time limit for reading one document; a document over it is recorded as an error.")
 @click.option("--no-prefect", is_flag=True,
               help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
 @click.option("--runner", type=click.Choice(["local", "inline", "tasks", "dask"]), default=None,
@@ -30,7 +34,7 @@ EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
               help="Extract on the Dask cluster at this scheduler address (implies --runner dask). The"
                    " workers need PREFECT_API_URL set to a running Prefect server; see docs/performance.md.")
 def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool,
-             runner: str | None, dask_address: str | None) -> None:
+             runner: str | None, dask_address: str | None, timeout: float) -> None:
     """Scan contract archives (folders, zip files) and classify what they show.
 
     With no PATH, scans the bundled example archive. Re-runs are incremental: unchanged files are
@@ -55,17 +59,18 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
         if not os.path.exists(target):
             raise click.BadParameter(f"{target}: no such file or folder", param_hint="PATH")
     if no_prefect:
-        from flows.discover import run_discover
+        from tuscan.discover import run_discover
         from tuscan.progress import ScanProgress
 
         progress = ScanProgress()
-        summary = run_discover(targets, db, workers=workers, runner=runner, wait=wait, progress=progress)
+        summary = run_discover(targets, db, workers=workers, runner=runner, wait=wait, progress=progress,
+                               limits=Limits(timeout_seconds=timeout))
         progress.done(summary)
     else:
         from flows.discover import discover as discover_with_flow
 
         discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
-                           wait=wait, show_progress=True)
+                           wait=wait, show_progress=True, timeout=timeout)
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
     if not no_prefect:
@@ -90,9 +95,6 @@ def classify_command(db: str, wait: float) -> None:
     with database.writing(db, wait=wait, command="classify") as con:
         result = classify(con)
     click.echo(result.describe())
-
-
-CATEGORIES = ("own", "shared", "common_public", "not_tu", "unknown")
 
 
 @main.command()
