@@ -27,7 +27,10 @@ PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly
 
 
 def clean_page_text(text: str) -> str:
-    return text.translate(_HYPHEN_MARKERS).replace("\r\n", "\n").replace("\r", "\n")
+    # str.translate walks every character; most pages have no marker, so look first (profiled).
+    if "\ufffe" in text or "\x02" in text:
+        text = text.translate(_HYPHEN_MARKERS)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
