@@ -24,6 +24,9 @@ import sql
 from tuscan.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew
 
 DEFAULT_DB = "inventory.duckdb"
+# DuckDB's default buffer is 80% of RAM, so a long scan's memory grows with the archive; a fixed cap
+# keeps it flat (DuckDB spills to disk beyond it). Insertion order is not needed by any query.
+CONNECTION_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": "false"}
 
 
 def _holder_file(path: Path) -> Path:
@@ -57,7 +60,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
     deadline = time.monotonic() + max(0.0, wait)
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise
