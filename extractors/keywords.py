@@ -154,7 +154,9 @@ def join_hyphenation(text: str) -> tuple[str, list[int]]:
 
 def prepare_text(text: str) -> str:
     """The form in which page text is stored: NFC-normalised with CPR numbers masked."""
-    return mask_cpr(unicodedata.normalize("NFC", text))
+    if not unicodedata.is_normalized("NFC", text):   # the check is much cheaper than normalising
+        text = unicodedata.normalize("NFC", text)
+    return mask_cpr(text)
 
 
 _BOUNDARY = {
