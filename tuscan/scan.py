@@ -72,17 +72,6 @@ class ContentResult:
     hits: list[Hit]
     members: list[tuple[str, ContentResult]] = field(default_factory=list)
 
-    @property
-    def tu_evidence(self) -> bool:
-        return any(h.login and h.excluded_by is None for h in self.hits)
-
-
-@dataclass
-class FileResult:
-    ref: FileRef
-    content: ContentResult | None   # None when the file could not be read
-    read_error: str | None = None
-
 
 @dataclass
 class ScanSummary:
@@ -98,7 +87,7 @@ class ScanSummary:
 
 
 ProgressFn = Callable[[ScanSummary, FileRef | None], None]
-SubmitFn = Callable[[list[tuple[str, str, int]]], "Future[list[FileResult | ContentResult | str]]"]
+SubmitFn = Callable[[list[tuple[str, str, int]]], "Future[list[ContentResult | str]]"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,14 +334,6 @@ class ContentRows:
         insert_rows(con, "members", ["container_sha256", "name", "sha256", "size"], self.members)
 
 
-def store_content(con: duckdb.DuckDBPyConnection, content: ContentResult, run_id: int, known: set[str]) -> bool:
-    """Store a content (and its members) unless its hash is already stored. Returns True if new."""
-    rows = ContentRows()
-    new = rows.add(content, run_id, known)
-    rows.write(con)
-    return new
-
-
 # (root, path, size, mtime, sha256, read_error, container, origin)
 DocumentRow = tuple[str, str, int, float, "str | None", "str | None", "str | None", str]
 
@@ -375,12 +356,6 @@ def upsert_documents(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[Doc
         """,
         [*cols, run_id, run_id],
     )
-
-
-def upsert_document(con: duckdb.DuckDBPyConnection, run_id: int, root: str, path: str, *, size: int,
-                    mtime: float, sha256: str | None, read_error: str | None,
-                    container: str | None = None, origin: str = "archive") -> None:
-    upsert_documents(con, run_id, [(root, path, size, mtime, sha256, read_error, container, origin)])
 
 
 def member_rows(con: duckdb.DuckDBPyConnection, containers: list[tuple[FileRef, str]], origin: str = "archive"
@@ -406,13 +381,6 @@ def mark_gone_members(con: duckdb.DuckDBPyConnection, run_id: int, containers: l
             " AND last_seen_run < ? AND missing_since_run IS NULL",
             [run_id, root, [ref.path for ref in containers if ref.root == root], run_id],
         )
-
-
-def link_members(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, sha256: str,
-                 origin: str = "archive") -> None:
-    """List a container's members as documents (from the stored member table)."""
-    upsert_documents(con, run_id, member_rows(con, [(ref, sha256)], origin))
-    mark_gone_members(con, run_id, [ref])
 
 
 Outcome = tuple[FileRef, "ContentResult | None", "str | None"]   # (file, content, read error)
