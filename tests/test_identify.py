@@ -89,3 +89,16 @@ def test_titles_and_file_names():
 def test_vendor_folder_under_a_year_folder():
     signal = name_signal("Leverandøraftaler 2021/EG A-S/Serviceaftale EG Selvbetjening v2.docx", "", [])
     assert (signal.name, signal.vendor) == ("EG Selvbetjening", "EG A-S")
+
+
+def test_identical_standard_document_in_two_system_folders_keeps_both_systems(tmp_path):
+    template = "Standard databehandleraftale. Borgere logger ind med MitID."
+    for folder in ("KMD A-S/KMD Nexus", "EG A-S/EG Sensum"):
+        (tmp_path / "arkiv" / folder).mkdir(parents=True)
+        (tmp_path / "arkiv" / folder / "Databehandleraftale.txt").write_text(template, encoding="utf-8")
+    target = tmp_path / "inventory.duckdb"
+    run_discover([str(tmp_path / "arkiv")], str(target), runner="inline")
+    with db.reading(target) as con:
+        systems = dict(con.execute("SELECT path, system FROM document_findings").fetchall())
+    assert systems == {"KMD A-S/KMD Nexus/Databehandleraftale.txt": "KMD Nexus",
+                       "EG A-S/EG Sensum/Databehandleraftale.txt": "EG Sensum"}

@@ -16,11 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
+from rapidfuzz import process
 
 import reference
 from tuscan.candidates import Candidate, Evidence, registered_sources
 from tuscan.identify import document_candidates
-from tuscan.names import NameMatcher, normalise
+from tuscan.names import SCORER, THRESHOLD, NameMatcher, canonical, normalise, same_system
 from tuscan.rules import COMMON_PUBLIC_LIST, KITOS_LIST, SHARED_LIST, Facts, ListMatch, classify_system
 from tuscan.runs import finish_run, start_run
 from tuscan.scan import insert_rows
@@ -96,18 +97,46 @@ def match_lists(matcher: NameMatcher, names: list[str]) -> tuple[dict[str, ListM
     return best, ambiguous
 
 
+class NameIndex:
+    """Names of the systems merged so far, for the fuzzy look-up of a new candidate's names.
+
+    Grows one name at a time, so it cannot be a NameMatcher (built once from a fixed list): a
+    rapidfuzz pre-filter on the canonical forms, confirmed by `same_system` (vendor rules)."""
+
+    def __init__(self) -> None:
+        self.canonical: list[str] = []
+        self.names: list[str] = []
+        self.systems: list[System] = []
+
+    def add(self, name: str, system: System) -> None:
+        form = canonical(name)
+        if form:
+            self.canonical.append(form)
+            self.names.append(name)
+            self.systems.append(system)
+
+    def find(self, names: list[str]) -> System | None:
+        for name in names:
+            form = canonical(name)
+            if not form or not self.canonical:
+                continue
+            for _choice, _score, i in process.extract(form, self.canonical, scorer=SCORER,
+                                                      score_cutoff=THRESHOLD, limit=3):
+                if same_system(name, self.names[i]):
+                    return self.systems[i]
+        return None
+
+
 def merge(candidates: list[Candidate], matcher: NameMatcher) -> list[System]:
     """Group candidates naming the same system: the same KL list entry, or names that match."""
     systems: list[System] = []
     by_key: dict[str, System] = {}
-    name_index: list[tuple[str, System]] = []
+    index = NameIndex()
     for cand in candidates:
         names = [cand.name, *cand.other_names]
         matches, ambiguous = match_lists(matcher, names)
         keys = [f"list:{normalise(m.name)}" for m in matches.values()] + [f"name:{normalise(n)}" for n in names]
-        target = next((by_key[k] for k in keys if k in by_key), None)
-        if target is None:
-            target = _fuzzy_find(name_index, names)
+        target = next((by_key[k] for k in keys if k in by_key), None) or index.find(names)
         if target is None:
             target = System()
             systems.append(target)
@@ -118,19 +147,9 @@ def merge(candidates: list[Candidate], matcher: NameMatcher) -> list[System]:
         target.ambiguous.extend(ambiguous)
         for k in keys:
             by_key.setdefault(k, target)
-        name_index.extend((n, target) for n in names if normalise(n))
+        for n in names:
+            index.add(n, target)
     return systems
-
-
-def _fuzzy_find(index: list[tuple[str, System]], names: list[str]) -> System | None:
-    if not index:
-        return None
-    matcher = NameMatcher((str(i), n) for i, (n, _) in enumerate(index))
-    for name in names:
-        m = matcher.match(name)
-        if m and not m.ambiguous:
-            return index[int(m.key)][1]
-    return None
 
 
 def _decisions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, str | None]]:

@@ -257,8 +257,10 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
             return [m.name for m in known_names.find_in_text(text)] if known_names else []
 
         signals[document_id] = name_signal(path, first_page, mentions)
-    # Copies are one system: all paths of the same content take the strongest signal, and between
-    # equal signals the path that is not called a copy ("Kopi af …").
+    # A copy filed without a system name joins the system of its original: a path takes the
+    # strongest signal among the paths of the same content when its own is weaker, or as strong
+    # but the file is called a copy ("Kopi af …"). A path filed as Vendor/System keeps its own:
+    # identical standard documents (a template data-processing agreement) belong to many systems.
     by_sha: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for document_id, path, sha, _status in docs:
         if sha:
@@ -266,8 +268,12 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
     for paths in by_sha.values():
         best = max(paths, key=lambda p: (signals[p[0]].strength, signals[p[0]].structured,
                                          not _COPY.search(p[1]), p[1]))
-        for document_id, _path in paths:
-            signals[document_id] = signals[best[0]]
+        strongest = signals[best[0]]
+        for document_id, path in paths:
+            own = signals[document_id]
+            if own.strength < strongest.strength or (
+                    own.strength == strongest.strength and not own.structured and _COPY.search(path)):
+                signals[document_id] = strongest
     # Group documents by the system they name; a group becomes a candidate when it is filed as a
     # system (Vendor/System) or any of its documents has TU evidence.
     groups: dict[str, list[tuple]] = defaultdict(list)
