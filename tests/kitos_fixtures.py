@@ -4,6 +4,12 @@ Exports are built in code from one table of systems, written with either UI gene
 in a shuffled column order, with per-role and unknown columns mixed in — as users' "all columns" /
 "shown columns" exports are. `FakeKitos` is a KITOS API v2 stand-in on 127.0.0.1 (http.server in a
 thread) with a token endpoint, organisation lookup, paged usages and catalog, and injectable faults.
+Its request parameters and answer shapes follow the KITOS source (github.com/os2kitos/kitos):
+TokenAuthenticationController.GetToken (HTTP 200, ApiReturnDTO{msg, response: GetTokenResponseDTO}),
+OrganizationV2Controller (cvrContent; OrganizationResponseDTO), ItSystemUsageV2Controller
+(organizationUuid; ItSystemUsageResponseDTO), ItSystemV2Controller (usedInOrganizationUuid,
+includeDeactivated; ItSystemResponseDTO) and BoundedPaginationQuery (page, pageSize 1–250, or 1–100
+in older releases: HTTP 400 above), all serialised camelCase with enums as strings.
 """
 
 from __future__ import annotations
@@ -163,17 +169,22 @@ def api_systems() -> list[dict]:
         return {"uuid": uuid, "name": name, "cvr": cvr}
 
     kommune = org(ORG_UUID, "Korsbæk Kommune", KORSBAEK_CVR)
+    aarhus = org("o-2", "Aarhus Kommune", "55133018")
     return [
+        # Not used by Korsbæk: usedInOrganizationUuid leaves it out.
+        {"uuid": "0b8f7d0e-5555-4c1a-9a55-000000000005", "name": "Hjemmeplejeplan", "deactivated": False,
+         "parentSystem": None, "rightsHolder": org("o-9", "Omsorgsdata A/S", "11223344"),
+         "usingOrganizations": [aarhus], "businessType": None},
         {"uuid": SELVBETJENING_UUID, "name": "Korsbæk Selvbetjening", "deactivated": False,
          "rightsHolder": org(COMPANY_UUID, "Formularfabrikken A/S", "12345678"), "usingOrganizations": [kommune],
          "businessType": {"uuid": "bt-1", "name": "Selvbetjening"}},
         {"uuid": SUNDHED_UUID, "name": "Sygesikringsportalen", "deactivated": True,
          "rightsHolder": org(STATE_UUID, "Sundhedsdatastyrelsen", "33257872"),
-         "usingOrganizations": [kommune, org("o-2", "Aarhus Kommune", "55133018")],
+         "usingOrganizations": [kommune, aarhus], "parentSystem": {"uuid": "ps-1", "name": "Sundhedsplatform"},
          "businessType": {"uuid": "bt-2", "name": "Sundhed"}},
         {"uuid": TABULEX_UUID, "name": "Tabulex Børn", "deactivated": False,
          "rightsHolder": org(COMPANY_UUID, "Formularfabrikken A/S", "12345678"),
-         "usingOrganizations": [kommune, org("o-2", "Aarhus Kommune", "55133018"), org("o-3", "Odense Kommune", "35209115")],
+         "usingOrganizations": [kommune, aarhus, org("o-3", "Odense Kommune", "35209115")],
          "businessType": None},
     ]
 
@@ -185,8 +196,10 @@ class FakeKitos:
 
     def __init__(self, email: str = "api@korsbaek.dk", password: str = "hemmeligt-kodeord-42",
                  token: str = "eyJhbGciOiJIUzI1NiJ9.fake-kitos-token.signature", fail_once: dict | None = None,
-                 always_fail: dict | None = None):
+                 always_fail: dict | None = None, max_page_size: int = 250, forbidden: set | None = None):
         self.email, self.password, self.token = email, password, token
+        self.max_page_size = max_page_size      # 250 in current KITOS, 100 in older releases
+        self.forbidden = set(forbidden or ())   # organisation UUIDs this user may not read (HTTP 403)
         self.fail_once = dict(fail_once or {})
         self.always_fail = dict(always_fail or {})
         self.requests: list[tuple[str, str, dict, str | None]] = []
@@ -220,9 +233,10 @@ class FakeKitos:
                 if self.path != "/api/authorize/GetToken":
                     return self._reply(404, {"msg": "not found"})
                 if body.get("email") != fake.email or body.get("password") != fake.password:
-                    return self._reply(401, {"msg": "Unauthorized"})
-                return self._reply(201, {"msg": "", "response": {"token": fake.token, "email": fake.email,
-                                                                  "loginSuccessful": True}})
+                    return self._reply(401, {"msg": "Unauthorized", "response": {}})
+                return self._reply(200, {"msg": "", "response": {"token": fake.token, "email": fake.email,
+                                                                  "loginSuccessful": True,
+                                                                  "expires": "2025-01-02T10:00:00Z"}})
 
             def do_GET(self):
                 parts = urlsplit(self.path)
@@ -235,6 +249,8 @@ class FakeKitos:
                 if parts.path in fake.fail_once:
                     return self._reply(fake.fail_once.pop(parts.path), {"msg": "Internal error"})
                 page, size = int(query.get("page", 0)), int(query.get("pageSize", 100))
+                if not 1 <= size <= fake.max_page_size:   # BoundedPaginationQuery's [Range]
+                    return self._reply(400, {"msg": f"pageSize must be between 1 and {fake.max_page_size}"})
 
                 def paged(items):
                     return self._reply(200, items[page * size:(page + 1) * size])
@@ -243,14 +259,23 @@ class FakeKitos:
                     cvr = query.get("cvrContent", "")
                     return paged([o for o in fake.organisations.values() if cvr and cvr in o["cvr"]])
                 if parts.path.startswith("/api/v2/organizations/"):
-                    org = fake.organisations.get(parts.path.rsplit("/", 1)[1])
+                    uuid = parts.path.rsplit("/", 1)[1]
+                    if uuid in fake.forbidden:
+                        return self._reply(403, {"msg": "Forbidden"})
+                    org = fake.organisations.get(uuid)
                     return self._reply(200, org) if org else self._reply(404, {"msg": "not found"})
                 if parts.path == "/api/v2/it-system-usages":
                     if query.get("organizationUuid") != ORG_UUID:
                         return paged([])
                     return paged(fake.usages)
                 if parts.path == "/api/v2/it-systems":
-                    return paged(fake.systems)
+                    systems = fake.systems
+                    if query.get("includeDeactivated") != "true":
+                        systems = [s for s in systems if not s["deactivated"]]
+                    if "usedInOrganizationUuid" in query:
+                        used_in = query["usedInOrganizationUuid"]
+                        systems = [s for s in systems if any(o["uuid"] == used_in for o in s["usingOrganizations"])]
+                    return paged(systems)
                 if parts.path.startswith("/api/v2/it-systems/"):
                     found = [s for s in fake.systems if s["uuid"] == parts.path.rsplit("/", 1)[1]]
                     return self._reply(200, found[0]) if found else self._reply(404, {"msg": "not found"})

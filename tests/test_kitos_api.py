@@ -39,8 +39,56 @@ def test_fetch_pages_retries_and_reads_catalog_entries():
     assert catalog[TABULEX_UUID].usage_count == 3
     assert catalog[TABULEX_UUID].rights_holder_public is False   # organizationType Company
     assert catalog[SUNDHED_UUID].active is False                 # deactivated
+    assert catalog[SUNDHED_UUID].parent == "Sundhedsplatform" == usages[SUNDHED_UUID].parent   # parentSystem
+    assert len(catalog) == 3                                     # Hjemmeplejeplan is not used by Korsbæk
+    # The catalog was asked for the organisation's systems by the parameters KITOS knows.
+    system_calls = fake.calls("/api/v2/it-systems")
+    assert system_calls and all(c["usedInOrganizationUuid"] == ORG_UUID and c["includeDeactivated"] == "true"
+                                for c in system_calls)
+    assert [(c["cvrContent"], c["page"]) for c in fake.calls("/api/v2/organizations")] == [(KORSBAEK_CVR, "0")]
     # The token went out as a bearer token on every GET.
     assert all(auth == f"Bearer {fake.token}" for method, _, _, auth in fake.requests if method == "GET")
+
+
+def test_default_page_size_is_accepted_by_every_kitos_release():
+    with FakeKitos(max_page_size=100) as fake:
+        data = fetch(fake.url, KORSBAEK_CVR, fake.email, fake.password, backoff=0.01)
+        assert {c["pageSize"] for _, p, c, _ in fake.requests if "page" in c} == {"100"}
+    assert len(data.usages) == 3 and len(data.catalog) == 3
+
+
+def test_a_page_size_older_kitos_refuses_falls_back_to_100():
+    with FakeKitos(max_page_size=100) as fake:
+        data = fetch(fake.url, KORSBAEK_CVR, fake.email, fake.password, page_size=250, backoff=0.01)
+        organisation_calls = fake.calls("/api/v2/organizations")
+        later = [c["pageSize"] for c in fake.calls("/api/v2/it-system-usages") + fake.calls("/api/v2/it-systems")]
+    assert [c["pageSize"] for c in organisation_calls] == ["250", "100"]   # HTTP 400, then 100
+    assert set(later) == {"100"}
+    assert len(data.usages) == 3 and data.retries == 0
+
+
+def test_an_unreadable_rights_holder_only_leaves_its_type_unknown():
+    from tests.kitos_fixtures import STATE_UUID
+
+    with FakeKitos(forbidden={STATE_UUID}) as fake:
+        data = fetch(fake.url, KORSBAEK_CVR, fake.email, fake.password, backoff=0.01)
+    catalog = {c.uuid: c for c in data.catalog}
+    assert catalog[SUNDHED_UUID].rights_holder == "Sundhedsdatastyrelsen"
+    assert catalog[SUNDHED_UUID].rights_holder_public is None
+    assert catalog[TABULEX_UUID].rights_holder_public is False
+
+
+def test_answers_are_read_tolerantly():
+    from tuscan.kitos.api import catalog_row, usage_row
+
+    # Enums as integers (KITOS' "serialize enums as integer" header) and PascalCase names.
+    usage = usage_row({"Uuid": "u", "SystemContext": {"Uuid": "s", "Name": "Journal"},
+                       "General": {"Validity": {"Valid": False}}, "GDPR": {"DataSensitivityLevels": [1, 2]}})
+    assert (usage.name, usage.uuid, usage.active, usage.data_type) == ("Journal", "s", False, "Følsomme persondata")
+    assert usage_row({"uuid": "u", "systemContext": None}) is None
+    entry = catalog_row({"uuid": "s", "name": "Journal", "deactivated": False, "rightsHolder": None,
+                         "usingOrganizations": [{"uuid": "o", "name": "Aarhus Kommune", "cvr": "55133018"}]}, {})
+    assert (entry.usage_count, entry.using_organisations, entry.active) == (1, ["Aarhus Kommune"], True)
 
 
 def test_retry_gives_up_with_a_clear_error():

@@ -58,8 +58,8 @@ def import_command(files: tuple[str, ...], db: str, wait: float) -> None:
 @wait_option
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
               help="Timeout of each request.")
-@click.option("--page-size", type=click.IntRange(1, 250), default=250, show_default=True,
-              help="Items per page (KITOS allows at most 250).")
+@click.option("--page-size", type=click.IntRange(1, 250), default=100, show_default=True,
+              help="Rows per API page: 1–250 on current KITOS, 1–100 on older releases.")
 def fetch_command(url: str, cvr: str, db: str, wait: float, timeout: float, page_size: int) -> None:
     """Fetch the municipality's systems in use from the KITOS API v2 and re-classify the inventory.
 

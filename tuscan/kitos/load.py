@@ -127,7 +127,7 @@ def fetch_into(db: str | os.PathLike, url: str, cvr: str, *, email: str | None =
     if email is None or password is None:
         email, password = api.credentials_from_env()
     origin = api_origin(url, cvr)
-    options = {"timeout": timeout or api.DEFAULT_TIMEOUT, "page_size": page_size or api.MAX_PAGE_SIZE}
+    options = {"timeout": timeout or api.DEFAULT_TIMEOUT, "page_size": page_size or api.DEFAULT_PAGE_SIZE}
     with database.writing(db, wait=wait, command="kitos fetch") as con:
         # Only the URL, CVR and options: never the e-mail or password (runs.args is shown to users).
         run_id = start_run(con, "kitos", {"action": "fetch", "url": url, "cvr": cvr, **options})
