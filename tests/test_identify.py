@@ -87,7 +87,7 @@ def test_titles_and_file_names():
 
 
 def test_vendor_folder_under_a_year_folder():
-    signal = name_signal("Leverandøraftaler 2021/EG A-S/Serviceaftale EG Selvbetjening v2.docx", "", [])
+    signal = name_signal("Leverandøraftaler 2021/EG A-S/Serviceaftale EG Selvbetjening v2.docx", "")
     assert (signal.name, signal.vendor) == ("EG Selvbetjening", "EG A-S")
 
 

@@ -10,7 +10,8 @@ into one candidate system — KL saw municipalities report "100+ TU-solutions" t
 Signals, strongest first:
 1. folder: the folder under a vendor folder (Vendor/System/…);
 2. title: "Aftale om X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X" on the first page;
-3. a known system name (KL lists, KITOS) as the only one mentioned on the first page;
+3. a known system name (KL lists, KITOS) as the only one in the file name, or else on the first
+   page;
 4. a single folder that is neither a vendor nor generic ("Bilag", "Arkiv", "2021");
 5. the file name, with contract words and annex numbers removed.
 A copy (same content) takes the strongest signal of any of its paths.
@@ -117,9 +118,7 @@ def title_name(first_page: str) -> str | None:
 
 
 def filename_name(path: str) -> str | None:
-    stem = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stem = re.sub(r"\([^)]*\)", " ", stem)
+    stem = re.sub(r"\([^)]*\)", " ", file_stem(path))
     cleaned = _FILENAME_NOISE.sub(" ", stem.replace("_", " "))
     cleaned = re.sub(r"\s+[-–]\s+", " - ", re.sub(r"\s+", " ", cleaned)).strip(" -–_.")
     return cleaned if len(cleaned) >= 3 and normalise(cleaned) else None
@@ -136,9 +135,10 @@ def folder_signal(path: str) -> NameSignal | None:
     return None
 
 
-def name_signal(path: str, first_page: str, mentions: list[str] | Callable[[], list[str]]) -> NameSignal:
-    """Derive the system name for one document from its path, title and text. `mentions` (known
-    system names on the first page) may be a function: it is only called when needed."""
+def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str]] | None = None
+                ) -> NameSignal:
+    """Derive the system name for one document from its path, title and text. `find_names` returns
+    the known system names (KL lists, KITOS) mentioned in a text; it is only called when needed."""
     by_folder = folder_signal(path)
     if by_folder:
         return by_folder
@@ -147,17 +147,24 @@ def name_signal(path: str, first_page: str, mentions: list[str] | Callable[[], l
     title = title_name(first_page)
     if title:
         return NameSignal(title, vendor, TITLE, False)
-    mentioned = mentions() if callable(mentions) else mentions
-    if len(set(mentioned)) == 1:
-        return NameSignal(mentioned[0], vendor, MENTION, False)
+    find_names = find_names or (lambda _text: [])
+    for text in (file_stem(path), first_page):
+        mentioned = set(find_names(text))
+        if len(mentioned) == 1:
+            return NameSignal(mentioned.pop(), vendor, MENTION, False)
     if len(folders) == 1 and vendor is None:
         # A single folder that is neither a vendor nor generic may be a system ("Aula/") or a topic
-        # ("Renovation/"): weaker than a title, stronger than a file name.
+        # ("Renovation/"): weaker than a title or a known name, stronger than a file name.
         return NameSignal(folders[0], None, FOLDER, False)
     from_file = filename_name(path)
     if from_file:
         return NameSignal(from_file, vendor, FILENAME, False)
     return NameSignal(None, vendor, 0, False)
+
+
+def file_stem(path: str) -> str:
+    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 # -------------------------------------------------------------------------------------------------
@@ -250,13 +257,11 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         else:
             unfiled.append((document_id, path, sha))
     first_pages = _first_pages(con, sorted({sha for _, _, sha in unfiled if sha}))
+    def find_names(text: str) -> list[str]:
+        return [m.name for m in known_names.find_in_text(text)] if known_names else []
+
     for document_id, path, sha in unfiled:
-        first_page = first_pages.get(sha, "")
-
-        def mentions(text=first_page):
-            return [m.name for m in known_names.find_in_text(text)] if known_names else []
-
-        signals[document_id] = name_signal(path, first_page, mentions)
+        signals[document_id] = name_signal(path, first_pages.get(sha, ""), find_names)
     # A copy filed without a system name joins the system of its original: a path takes the
     # strongest signal among the paths of the same content when its own is weaker, or as strong
     # but the file is called a copy ("Kopi af …"). A path filed as Vendor/System keeps its own:
