@@ -4,7 +4,7 @@ Calls the `tesseract` CLI (Debian: `tesseract-ocr` + `tesseract-ocr-dan`) rather
 there is nothing to install in the venv and a hung page can be killed by a timeout. Each call runs
 one single-threaded tesseract process (`OMP_THREAD_LIMIT=1`): measured here, tesseract's own
 threading is ~3x slower on 2 cores than one process per core, so callers parallelise over pages
-and `_SLOTS` caps the processes in this Python process at one per core.
+and `_slots()` caps the processes in this Python process at `workers()`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
 PAGE_TIMEOUT_SECONDS = 60.0
 RENDER_DPI = 300            # tesseract is trained on ~300 dpi scans
 
-_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
+OCR_PROCESSES_ENV = "TUSCAN_OCR_PROCESSES"   # set by tuscan's worker pool: its share of the cores
+
+# Called after each OCR'd page. tuscan's worker pool sets it to a heartbeat, so a long scanned
+# contract (a page every few seconds) is not mistaken for a hung reader by the per-document deadline.
+page_done: Callable[[], None] | None = None
 
 
 class OcrError(Exception):
@@ -29,8 +33,15 @@ class OcrError(Exception):
 
 
 def workers() -> int:
-    """How many pages to OCR at once: one tesseract process per core."""
-    return os.cpu_count() or 1
+    """How many pages to OCR at once in this process: one tesseract process per core, or this
+    process's share of the cores when several extraction workers run side by side."""
+    share = os.environ.get(OCR_PROCESSES_ENV, "")
+    return int(share) if share.isdigit() and int(share) > 0 else (os.cpu_count() or 1)
+
+
+@functools.cache
+def _slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(workers())
 
 
 @functools.cache
@@ -63,7 +74,7 @@ def ocr_image(image_bytes: bytes, timeout: float = PAGE_TIMEOUT_SECONDS) -> tupl
     if langs is None:
         raise OcrError(unavailable_reason())
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    with _SLOTS:
+    with _slots():
         try:
             proc = subprocess.run(
                 ["tesseract", "stdin", "stdout", "-l", langs, "--psm", "3", "tsv"],
@@ -74,6 +85,8 @@ def ocr_image(image_bytes: bytes, timeout: float = PAGE_TIMEOUT_SECONDS) -> tupl
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OcrError(f"tesseract failed: {message[-1] if message else proc.returncode}")
+    if page_done is not None:
+        page_done()
     return parse_tsv(proc.stdout.decode("utf-8", "replace"))
 
 

@@ -23,6 +23,13 @@ def misbehaving_reader(abs_path: str, name: str, limits: Limits):
         os.kill(os.getpid(), signal.SIGSEGV)
     if base.startswith("exit"):
         os._exit(3)
+    if base.startswith("slow-ocr"):
+        # A long scanned contract: each page takes a while, but pages keep getting done.
+        from extractors import ocr
+
+        for _page in range(6):
+            time.sleep(0.4)
+            ocr.page_done()
     return extract_file(abs_path, name, limits)
 
 
@@ -125,3 +132,12 @@ def test_workers_that_cannot_start_stop_the_pool_with_a_clear_error(tmp_path, fi
             future.result(timeout=60)
         with pytest.raises(WorkerPoolBroken):
             pool.submit(files("b.txt"))
+
+
+def test_ocr_progress_keeps_a_long_scan_alive(files):
+    # 6 pages × 0.4 s = 2.4 s in all, more than the 1 s deadline, but a page is done every 0.4 s.
+    items = files("slow-ocr.txt", "b.txt")
+    with WorkerPool(1, task=misbehaving_reader, timeout=1.0) as pool:
+        results = pool.submit(items).result(timeout=30)
+        assert pool.replaced == 0
+    assert [r.status for r in results] == ["ok", "ok"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -31,7 +32,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from extractors import Limits
+from extractors import Limits, ocr
+from extractors.ocr import OCR_PROCESSES_ENV
 from tuscan.errors import TuscanError
 
 Item = tuple[str, str, int]            # (abs_path, name shown, size)
@@ -39,6 +41,7 @@ TaskFn = Callable[[str, str, Limits], object]
 
 #: A worker that dies this many times in a row before finishing a single file is not a bad file:
 #: the workers cannot run at all (e.g. an import error). The pool stops instead of looping.
+HEARTBEAT = -1   # message index meaning "still working on the current file"
 MAX_STARTUP_FAILURES = 3
 
 
@@ -72,11 +75,21 @@ def _default_task(abs_path: str, name: str, limits: Limits):
     return extract_file(abs_path, name, limits)
 
 
-def _worker_main(conn: Connection, task: TaskFn, limits: Limits) -> None:
+def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: int = 1) -> None:
     """Worker process: receive (job id, first index, items), send (job id, index, result) per file."""
+    # The workers share the cores: each runs its share of tesseract processes (one per core in all).
+    os.environ[OCR_PROCESSES_ENV] = str(ocr_processes)
     # Ctrl-C goes to the whole process group; the parent decides what happens to the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn.send((None, 0, "ready"))   # started and imported: from now on, a death is the file's fault
+    current = {"job": None}
+    send_lock = threading.Lock()     # OCR threads send heartbeats while the main thread sends results
+
+    def heartbeat() -> None:
+        with send_lock, contextlib.suppress(OSError, EOFError):
+            conn.send((current["job"], HEARTBEAT, None))
+
+    ocr.page_done = heartbeat
     while True:
         try:
             message = conn.recv()
@@ -85,17 +98,20 @@ def _worker_main(conn: Connection, task: TaskFn, limits: Limits) -> None:
         if message is None:
             return
         job_id, first, items = message
+        current["job"] = job_id
         for index, (abs_path, name, _size) in enumerate(items, start=first):
             try:
                 result = task(abs_path, name, limits)
             except Exception as exc:  # extract_file does not raise; a task bug must not lose the batch
                 result = f"the reader failed: {type(exc).__name__}: {exc}"
             try:
-                conn.send((job_id, index, result))
+                with send_lock:
+                    conn.send((job_id, index, result))
             except (BrokenPipeError, EOFError, OSError):
                 return
             except Exception as exc:  # the result could not be pickled
-                conn.send((job_id, index, f"the reader's result could not be passed on: {type(exc).__name__}"))
+                with send_lock:
+                    conn.send((job_id, index, f"the reader's result could not be passed on: {type(exc).__name__}"))
 
 
 @dataclass
@@ -192,7 +208,8 @@ class WorkerPool:
 
     def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, args=(child, self.task, self.limits),
+        ocr_share = max(1, (os.cpu_count() or 1) // self.size)
+        process = self._ctx.Process(target=_worker_main, args=(child, self.task, self.limits, ocr_share),
                                     name="tuscan-reader", daemon=True)
         process.start()
         child.close()
@@ -261,6 +278,8 @@ class WorkerPool:
                     if job_id is None:
                         worker.ready = True
                         self._startup_failures = 0
+                    elif index == HEARTBEAT:   # still working (an OCR page done): restart the clock
+                        worker.started_file_at = time.monotonic()
                     else:
                         self._deliver(worker, job_id, index, result)
             except (EOFError, OSError):
