@@ -169,3 +169,10 @@ def test_queries_on_the_example_inventory(example_db):
     assert len(changes) == 12 and {r["change"] for r in changes} == {"new"}   # first run: all new
     vendors = {r["vendor"] for r in _run(example_db, "vendor_summary")}
     assert {"KOMBIT", "EG", "Formularfabrikken"} <= vendors
+
+
+def test_csv_output_does_not_let_excel_run_formulas():
+    from tuscan.queries import format_rows
+
+    out = format_rows(["path", "score"], [("=HYPERLINK(\"http://x\")", -3.5), ("@SUM(A1)", 2)], "csv")
+    assert out.splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\")\",-3.5", "'@SUM(A1),2"]

@@ -160,6 +160,23 @@ def _cell(value) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(text: str) -> str:
+    """Excel runs a cell that starts with "=", "+", "-" or "@" as a formula, and a document name or
+    snippet can start so ("=HYPERLINK(…)"); a leading apostrophe makes it text (OWASP's advice)."""
+    return "'" + text if text.startswith(_FORMULA_START) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table", max_width: int = 60) -> str:
     """Rows as a plain-text table, CSV or JSON (a list of objects)."""
     if fmt == "json":
@@ -169,7 +186,7 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table", max_w
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows([_csv_safe(_cell(v)) for v in row] for row in rows)
         return out.getvalue().rstrip("\n")
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in rows]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
