@@ -115,3 +115,8 @@ def test_cpr_numbers_are_masked_in_stored_text_and_snippets(example_db):
                                               "system_evidence WHERE snippet IS NOT NULL").fetchall()]
     assert any("XXXXXX-XXXX" in t for t in texts), "the example archive holds a fake CPR number"
     assert not any("010203-1234" in t for t in texts + snippets)
+
+
+def test_reason_points_at_the_main_contract_not_an_annex(inventory):
+    assert inventory["Korsbæk Selvbetjening"]["reason"] == \
+        "No KL list match; MitID login on p. 1 of Kontrakt Korsbæk Selvbetjening.pdf"

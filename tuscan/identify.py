@@ -162,6 +162,15 @@ def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str
     return NameSignal(None, vendor, 0, False)
 
 
+_MAIN_CONTRACT = re.compile(r"^(?:kontrakt|aftale|licensaftale|serviceaftale|driftsaftale|leveranceaftale|"
+                            r"tilslutningsaftale|rammeaftale)(?!\w)", re.IGNORECASE)
+
+
+def is_main_contract(path: str) -> bool:
+    """A file named like the contract itself ("Kontrakt Aula.pdf"), not an annex or a DPA."""
+    return bool(_MAIN_CONTRACT.match(file_stem(path)))
+
+
 def file_stem(path: str) -> str:
     name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0] if "." in name else name
@@ -289,6 +298,8 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
     candidates = []
     for members in groups.values():
         evidence = []
+        # The main contract first, so the reason a DPO reads points at it rather than at an annex.
+        members.sort(key=lambda m: (not is_main_contract(m[0][1]), m[0][1]))
         for (document_id, path, sha, _status), _signal in members:
             evidence.extend(document_evidence(document_id, path, hits.get(sha, [])))
         structured = any(s.structured for _, s in members)
