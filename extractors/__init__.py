@@ -116,8 +116,4 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
 
 
 for _module in FORMAT_MODULES:
-    try:
-        importlib.import_module(f"extractors.{_module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"extractors.{_module}":
-            raise
+    importlib.import_module(f"extractors.{_module}")

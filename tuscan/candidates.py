@@ -3,7 +3,8 @@
 Every source — the contract archive (`tuscan.identify`), KITOS (`tuscan.kitos`), the website
 (`tuscan.web`) — turns what it stored into `Candidate`s. Classification (`tuscan.classify`) merges
 candidates that name the same system, matches them against KL's lists and applies the rules in
-`tuscan.rules`. Sources register with `@candidate_source(name)`; `registered_sources()` lists them.
+`tuscan.rules`. The archive's candidates are built first (they need the KL names to spot mentions);
+further sources register with `@candidate_source(name)`; `registered_sources()` lists them.
 """
 
 from __future__ import annotations

@@ -34,8 +34,7 @@ SOURCE_PREFERENCE = {"document": 0, "kitos": 1, "web": 2}   # whose name to show
 
 def load_sources() -> dict:
     for module in SOURCE_MODULES:
-        with contextlib.suppress(ModuleNotFoundError):
-            importlib.import_module(module)
+        importlib.import_module(module)
     return registered_sources()
 
 
@@ -171,10 +170,11 @@ def _decision_for(decisions: dict, system: System) -> tuple | None:
 
 
 def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> list[Candidate]:
+    # The archive's candidates need the known names (KL lists) to spot mentions; the other sources
+    # bring their own names.
     candidates = document_candidates(con, known_names=matcher)
-    for name, source in sorted(load_sources().items()):
-        if name != "document":
-            candidates.extend(source(con))
+    for _name, source in sorted(load_sources().items()):
+        candidates.extend(source(con))
     return candidates
 
 

@@ -6,6 +6,7 @@ Kept free of Prefect imports so `tuscan discover --no-prefect` starts in about a
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import duckdb
 
@@ -16,6 +17,9 @@ from tuscan.scan import ScanSummary, SubmitFn, scan
 from tuscan.workers import WorkerPool
 
 LOCAL_RUNNERS = ("local", "inline")
+# The bundled example municipality's contract archive: what `tuscan discover` and `tuscan run` scan
+# when given nothing else.
+EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[1] / "examples" / "archive"
 
 
 def default_workers() -> int:

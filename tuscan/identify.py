@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence, candidate_source
+from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
 
 # Folders that organise an archive but name no system or vendor.
@@ -250,7 +250,6 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
-@candidate_source("document")
 def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher | None = None
                         ) -> list[Candidate]:
     """One candidate per system the archive shows, with the documents and hits behind it."""

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tuscan import db as database
+from tuscan.discover import EXAMPLE_ARCHIVE
 from tuscan.errors import TuscanError
 from tuscan.report import DEFAULT_HTML, DEFAULT_XLSX
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_ARCHIVE = REPO / "examples" / "archive"
 EXAMPLE_CONFIG = REPO / "examples" / "tuscan.toml"
 
 
@@ -29,10 +29,6 @@ class ConfigNotFound(TuscanError):
 
 class ConfigError(TuscanError):
     """The config file is not valid TOML or has a wrong, unknown or missing setting."""
-
-
-class StepUnavailable(TuscanError):
-    """A configured step needs a part of tuscan that is not installed (e.g. the KITOS import)."""
 
 
 @dataclass(frozen=True)
@@ -183,10 +179,8 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
 def import_kitos(kitos: KitosConfig, db: str | os.PathLike) -> dict:
     """KITOS exports and/or the API v2 (tuscan.kitos.load; imported only when configured). The API
     credentials come from the environment (KITOS_EMAIL, KITOS_PASSWORD), never from the config."""
-    try:
-        from tuscan.kitos.load import fetch_into, import_exports
-    except ModuleNotFoundError as exc:
-        raise StepUnavailable("the config has a [kitos] section, but this tuscan has no KITOS import") from exc
+    from tuscan.kitos.load import fetch_into, import_exports
+
     done: dict = {}
     if kitos.files:
         summary = import_exports([str(p) for p in kitos.files], db)

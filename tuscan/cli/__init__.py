@@ -60,14 +60,7 @@ def main() -> None:
 def _register() -> None:
     # Each module adds its commands to `main`; the list is explicit and tests/test_cli_docs.py
     # checks every command is registered and documented.
-    from tuscan.cli import discover  # noqa: F401
-
-    for optional in ("kitos", "crawl", "outputs"):
-        try:
-            __import__(f"tuscan.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tuscan.cli.{optional}":
-                raise
+    from tuscan.cli import crawl, discover, kitos, outputs  # noqa: F401
 
 
 _register()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import click
 
@@ -12,10 +11,9 @@ from tuscan import db as database
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
 from tuscan.cli.quiet_exit import silence_interpreter_teardown
+from tuscan.discover import EXAMPLE_ARCHIVE
 from tuscan.rules import CATEGORIES
 from tuscan.summary import discover_summary
-
-EXAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "examples" / "archive"
 
 
 @main.command()
