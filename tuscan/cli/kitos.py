@@ -27,14 +27,20 @@ def kitos() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @db_option
 @wait_option
-def import_command(files: tuple[str, ...], db: str, wait: float) -> None:
+@click.option("--force", is_flag=True,
+              help="Read exports again even when the same content was imported before (e.g. after upgrading tuscan).")
+def import_command(files: tuple[str, ...], db: str, wait: float, force: bool) -> None:
     """Import KITOS exports (xlsx, or CSV saved from Excel) and re-classify the inventory.
 
     Reads the web UI's "IT Systemer Overblik" (systems in use), "IT Systemkatalog Overblik"
     (catalog: how many organisations use each system) and "IT Kontrakter Overblik" (contracts:
     vendors), with all columns or only the shown ones, from the current or the pre-2025 KITOS. The
-    kind is detected from the headers, not the file name. Importing a file again replaces what it
-    imported before. Prints, per file, the kind, the rows imported and the rows skipped (and why).
+    kind is detected from the headers, not the file name. An export is recognised by its content:
+    the same file again, also under another name ("kitos (1).xlsx"), is reported as already
+    imported (naming the earlier file and when) and stores nothing. A changed export replaces the
+    exports of the same kind imported by earlier commands (the newest is the truth); exports given
+    in one command add up. Prints, per file, the kind, the rows imported and the rows skipped (and
+    why), and what it replaced.
     Files that are not KITOS exports are listed and the command exits 1 after importing the others.
     Runs without Prefect; the flow `kitos-import` (flows/kitos.py) does the same for deployments.
 
@@ -44,7 +50,7 @@ def import_command(files: tuple[str, ...], db: str, wait: float) -> None:
     """
     from tuscan.kitos.load import KitosImportFailed, import_exports
 
-    summary = import_exports(list(files), db, wait=wait)
+    summary = import_exports(list(files), db, wait=wait, force=force)
     click.echo(summary.describe())
     if summary.failed:
         raise KitosImportFailed(f"{len(summary.failed)} of {len(summary.files)} files were not imported "

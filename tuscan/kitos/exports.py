@@ -11,6 +11,7 @@ name (`tuscan.kitos.headers`).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -90,6 +91,18 @@ class KitosExport:
 def expected_headers_text() -> str:
     return "; ".join(f"{layout.title}: " + ", ".join(f'"{h}"' for h in layout.expected_headers())
                      for layout in LAYOUTS.values())
+
+
+def content_sha256(path: str | Path) -> tuple[str, int]:
+    """(sha256 hex digest, size) of the file's bytes: an export is recognised by what it holds, since
+    browsers save a second download as "… (1).xlsx" and users rename files."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256")
+            return digest.hexdigest(), handle.tell()
+    except OSError as exc:
+        raise UnreadableExport(f"{path}: cannot open ({exc.strerror or exc})") from None
 
 
 def read_table(path: str | Path) -> list[list[object]]:
