@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from tuscan.privacy import mask_cpr
@@ -30,8 +31,9 @@ SNIPPET_RADIUS = 80
 # Where the data file writes "|", the text may have a hyphen, whitespace or nothing.
 _FLEX = r"[\s\-\u2010\u2011\u2013]*"
 # Hyphenation at a line end: "-" (or U+FFFE from pypdfium2) + newline(s) and indentation; also soft
-# hyphens anywhere. The joined text is what terms are matched against.
-_JOIN = re.compile(r"(?:[\-\u2010\u00ad]|\ufffe)\s*\n\s*|\ufffe|\u00ad")
+# hyphens anywhere. The joined text is what terms are matched against. Written to start with a
+# character class, so the regex engine skips ahead to the next hyphen (3× faster than an alternation).
+_JOIN = re.compile(r"[\-\u2010\u00ad\ufffe](?:\s*\n\s*|(?<=[\u00ad\ufffe]))")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Term:
     login: bool
     trap_reason: str | None
     prefixes: tuple[str, ...]  # per spelling, a literal any match contains: none in the page, no hit
+    starts: tuple[str, ...]    # per spelling, the literal every match starts with (empty: unknown)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class Keywords:
     exclusions: tuple[Exclusion, ...]
     groups: dict[str, str]   # group → description
 
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        """Every term's prefilter literals, each looked for once per page."""
+        return frozenset(p for term in self.terms for p in term.prefixes)
+
 
 class KeywordFileError(Exception):
     """The keyword data file is malformed."""
@@ -93,11 +101,23 @@ def _spelling_regex(spelling: str, whole_word: bool) -> str:
     return rf"(?<!\w){gapped}{end}"
 
 
+def _start_literal(spelling: str) -> str:
+    """The literal (lower case) every match of a spelling starts with: its first word up to a '|'
+    or a space ("nem|id" → "nem", "mitid erhverv" → "mitid"). Empty when there is none."""
+    words = spelling.lower().split("|")[0].split()
+    return words[0] if words and not spelling[:1].isspace() else ""
+
+
 def _required_literal(spelling: str) -> str:
     """The longest piece of a spelling that every match contains verbatim (lower case), used to skip
     the term's regex on pages that cannot match: "tu|løsning" needs "løsning", "nem|id" needs "nem"."""
     pieces = [w for part in spelling.lower().split("|") for w in part.split()]
     return max(pieces, key=len)
+
+
+def _starts(spellings: list[str]) -> tuple[str, ...]:
+    starts = {_start_literal(sp) for sp in spellings}
+    return () if "" in starts else tuple(sorted(starts))
 
 
 @lru_cache(maxsize=8)
@@ -125,6 +145,7 @@ def load_keywords(path: str | None = None) -> Keywords:
                     login=bool(spec.get("login", False)),
                     trap_reason=entry.get("reason") if spec.get("trap") else None,
                     prefixes=tuple(sorted({_required_literal(sp) for sp in spellings})),
+                    starts=_starts(spellings),
                 )
             )
     exclusions = tuple(
@@ -189,6 +210,35 @@ def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int) -
     return None
 
 
+def _find_all(text: str, literal: str) -> Iterator[int]:
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
+
+
+def _term_matches(term: Term, joined: str, lower: str) -> Iterator[re.Match[str]]:
+    """The matches `term.pattern.finditer(joined)` gives, found faster.
+
+    A term's regex starts with a look-behind, so scanning a page with it tries every character
+    (~50 µs a page per term). Every match starts with one of the term's start literals, so the regex
+    is tried only where `str.find` sees one, left to right, skipping starts inside the previous
+    match, as finditer does (profiled on the benchmark corpus, issue 8). `lower` must line up with
+    `joined` character for character; when lower-casing changed the length, scan the plain way."""
+    if not term.starts or len(lower) != len(joined):
+        yield from term.pattern.finditer(joined)
+        return
+    starts = sorted({at for literal in term.starts for at in _find_all(lower, literal)})
+    end = -1
+    for at in starts:
+        if at < end:
+            continue
+        m = term.pattern.match(joined, at)
+        if m:
+            yield m
+            end = m.end()
+
+
 def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> list[Hit]:
     """Find keyword hits in one page of text that has already been through `prepare_text`."""
     keywords = keywords or load_keywords()
@@ -199,11 +249,12 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
     # Each term's regex runs only on pages that contain a literal piece of one of its spellings; most
     # pages contain few of the ~30 terms, so most regexes never run (profiled: 4× faster).
     lower = joined.lower()
+    present = {literal for literal in keywords.literals if literal in lower}
     found: list[tuple[int, int, Term]] = []
     for term in keywords.terms:
-        if not any(p in lower for p in term.prefixes):
+        if present.isdisjoint(term.prefixes):
             continue
-        for m in term.pattern.finditer(joined):
+        for m in _term_matches(term, joined, lower):
             found.append((m.start(), m.end(), term))
     # Where terms overlap ("MitID Erhverv" and "MitID"), keep the longest match at each place.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

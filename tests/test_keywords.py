@@ -120,3 +120,26 @@ def test_every_group_in_the_bundled_file_has_terms():
     keywords = load_keywords()
     groups = {t.group for t in keywords.terms}
     assert {"citizen_login", "business_login", "tu_terms", "signing", "pid_rid", "sensitive", "traps"} <= groups
+
+
+def test_matching_at_start_literals_finds_what_a_full_scan_finds():
+    """find_hits tries each term's regex only where one of its start literals occurs (for speed); on
+    random text made of the spellings' pieces it must find exactly the matches of a full scan."""
+    import random
+
+    from extractors.keywords import _term_matches
+
+    keywords = load_keywords()
+    pieces = sorted({w for t in keywords.terms for p in t.starts + t.prefixes for w in (p, p.upper(), p.title())})
+    pieces += ["id", "ID", "in", "log", "erhverv", "løsning", "signatur", "en", "-", " ", "\n", ".", ",", "x"]
+    rng = random.Random(8)
+    compared = matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "-", "\n", ""]) for _ in range(rng.randint(1, 12)))
+        lower = text.lower()
+        for term in keywords.terms:
+            expected = [m.span() for m in term.pattern.finditer(text)]
+            assert [m.span() for m in _term_matches(term, text, lower)] == expected, (term.term, text)
+            compared += 1
+            matched += bool(expected)
+    assert matched > 1000 and compared > matched

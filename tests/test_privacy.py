@@ -82,3 +82,29 @@ def test_nothing_stored_holds_a_cpr_number(tmp_path):
     raw = (tmp_path / "i.duckdb").read_bytes()
     for digits in (b"010203", b"0102031234", b"020304", b"0304051234", b"050607", b"0708091234", b"080910"):
         assert digits not in raw, digits
+
+
+def test_masking_agrees_with_the_plain_lookbehind_pattern():
+    """The CPR pattern checks "no digit before" after its first digit (for speed); on random text of
+    digits, separators and letters it must mask exactly what the plain `(?<!\\d)` form masks."""
+    import random
+    import re
+
+    from tuscan import privacy
+
+    reference = re.compile(privacy._CPR.pattern.replace(r"(\d(?<!\d\d)\d)", r"(?<!\d)(\d\d)", 1))
+    assert reference.pattern != privacy._CPR.pattern
+
+    def mask_reference(text: str) -> str:
+        return reference.sub(
+            lambda m: re.sub(r"\d", "X", m.group(0)) if privacy._plausible(m) else m.group(0), text)
+
+    rng = random.Random(8)
+    alphabet = "0123456789" * 4 + " -\n\u2013ab"
+    masked = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(8, 30)))
+        expected = mask_reference(text)
+        assert mask_cpr(text) == expected, text
+        masked += expected != text
+    assert masked > 100   # the sample holds many CPR-like numbers, so the comparison means something

@@ -25,8 +25,11 @@ _SPACE = r"[ \t\u00a0\u2009\u202f]"
 # Between two groups: nothing, a few spaces, or a line break with indentation around it.
 _GAP = rf"(?:{_SPACE}{{0,3}}\r?\n{_SPACE}{{0,3}}|{_SPACE}{{0,2}})"
 _DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
+# "Not preceded by a digit" is checked after the first digit, `\d(?<!\d\d)`, rather than before it,
+# `(?<!\d)\d`: a pattern that starts with a character class lets the regex engine skip ahead to the
+# next digit, and a page is masked in a third of the time (profiled on the benchmark corpus, issue 8).
 _CPR = re.compile(
-    rf"(?<!\d)(\d\d){_GAP}(\d\d){_GAP}(\d\d)(?:{_GAP}{_DASH}{_GAP}|{_GAP})(\d\d){_GAP}(\d\d)(?!\d)"
+    rf"(\d(?<!\d\d)\d){_GAP}(\d\d){_GAP}(\d\d)(?:{_GAP}{_DASH}{_GAP}|{_GAP})(\d\d){_GAP}(\d\d)(?!\d)"
 )
 
 
@@ -36,12 +39,9 @@ def _plausible(match: re.Match[str]) -> bool:
     return (1 <= day <= 31 or 61 <= day <= 91) and 1 <= month <= 12
 
 
-_DIGITS = re.compile(r"\d")
-
-
 def mask_cpr(text: str) -> str:
     """Replace the digits of every CPR-like number with X, keeping length and separators."""
-    if not text or not _DIGITS.search(text):   # a CPR number needs digits; most snippets have none
+    if not text:
         return text
 
     def repl(match: re.Match[str]) -> str:
