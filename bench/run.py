@@ -64,6 +64,8 @@ class Measured:
     peak_tree_mb: float          # sum of RSS over the process and its children, sampled every 50 ms
     peak_process_mb: float       # the largest single process
     returncode: int
+    cpu_command: float = 0.0     # CPU seconds of the command's own process (tuscan: the DuckDB writer)
+    cpu_others: float = 0.0      # … and of its child processes (extraction workers, servers)
     scan_phase: float | None = None   # tuscan: from the runs table (scan only, no start-up/classify)
     extra: dict = field(default_factory=dict)
 
@@ -74,6 +76,7 @@ def measure(label: str, command: list[str], env: dict | None = None, stdout=None
     process = subprocess.Popen(command, env=env, stdout=stdout or log, stderr=log)
     root = psutil.Process(process.pid)
     peak_tree = peak_one = 0
+    cpu: dict[int, float] = {}   # last CPU time seen per process; a process's last 50 ms are not seen
     while process.poll() is None:
         try:
             procs = [root, *root.children(recursive=True)]
@@ -83,8 +86,10 @@ def measure(label: str, command: list[str], env: dict | None = None, stdout=None
         for proc in procs:
             try:
                 rss = proc.memory_info().rss
+                times = proc.cpu_times()
             except psutil.Error:
                 continue
+            cpu[proc.pid] = times.user + times.system
             total += rss
             peak_one = max(peak_one, rss)
         peak_tree = max(peak_tree, total)
@@ -95,7 +100,8 @@ def measure(label: str, command: list[str], env: dict | None = None, stdout=None
         log.seek(0)
         print(f"[{label}] exit {process.returncode}:\n{log.read().decode(errors='replace')[-3000:]}",
               file=sys.stderr)
-    return Measured(label, wall, peak_tree / 2**20, peak_one / 2**20, process.returncode)
+    own = cpu.pop(process.pid, 0.0)
+    return Measured(label, wall, peak_tree / 2**20, peak_one / 2**20, process.returncode, own, sum(cpu.values()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,10 +292,12 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
         "",
         "Pages/s count the PDF pages; tuscan also reads the DOCX in the same time (pdfgrep skips them). "
         "*wall* is the whole command from outside, start-up included; *scan* is tuscan's scan phase "
-        "from the `runs` table; *peak RSS* is the whole process tree (sum) and its largest process.",
+        "from the `runs` table; *peak RSS* is the whole process tree (sum) and its largest process; "
+        "*CPU* is the command's own process (for tuscan the single DuckDB writer) and its child processes "
+        "(extraction workers; Prefect's server when it starts one), sampled every 50 ms.",
         "",
-        "| step | wall s | scan s | pages/s (wall) | docs/s | MB/s | peak RSS tree / largest MB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| step | wall s | scan s | pages/s (wall) | docs/s | MB/s | peak RSS tree / largest MB | CPU s own / children |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def row(name: str, m: Measured, count_pages: bool = True) -> None:
@@ -298,7 +306,7 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
             else f"| {name} | {m.wall:.1f} | |")
         lines[-1] += (f" {rate(pages, m.wall) if count_pages else ''} | {rate(files, m.wall) if count_pages else ''}"
                       f" | {rate(megabytes, m.wall) if count_pages else ''} | {m.peak_tree_mb:.0f} / "
-                      f"{m.peak_process_mb:.0f} |")
+                      f"{m.peak_process_mb:.0f} | {m.cpu_command:.1f} / {m.cpu_others:.1f} |")
 
     for mode, steps in tuscan.items():
         row(f"tuscan {mode}: empty folder (start-up)", steps["empty"], count_pages=False)
@@ -313,7 +321,7 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
         row(f"pdftotext, {args.cores} processes (xargs -P)", pdftotext)
     if plumber:
         lines.append(f"| pdfplumber.extract_text(), sequential, {plumber[1]} pages sample | {plumber[0]:.1f} | "
-                     f"| {plumber[1] / plumber[0]:,.0f} | | | |")
+                     f"| {plumber[1] / plumber[0]:,.0f} | | | | |")
     lines += ["", "Ratios and targets:", ""]
     for mode, steps in tuscan.items():
         first, empty, unchanged = steps["first"], steps["empty"], steps["unchanged"]
