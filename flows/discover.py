@@ -40,29 +40,35 @@ def extract_batch_task(items: list[tuple[str, str, int]]):
 
 
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
-                 runner: str = "local", wait: float = 0, progress=None, limits=None) -> ScanSummary:
+                 runner: str = "local", wait: float = 0, progress=None, limits=None,
+                 retry_failed: bool = False, refind: bool = False) -> ScanSummary:
     """`tuscan.discover.run_discover`, plus the runners that need Prefect: "tasks" and "dask" hand
     each batch to a Prefect task on the current flow's task runner (call inside a flow)."""
     if runner not in RUNNERS:
         raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
     submit = extract_batch_task.submit if runner in ("tasks", "dask") else None
     return plain.run_discover(paths, db, workers=workers, runner=runner if submit is None else "local",
-                              submit=submit, wait=wait, progress=progress, limits=limits)
+                              submit=submit, wait=wait, progress=progress, limits=limits,
+                              retry_failed=retry_failed, refind=refind)
 
 
 @flow(name="discover", log_prints=True)
 def discover_flow(paths: list[str], db: str = database.DEFAULT_DB, workers: int | None = None,
                   runner: str = "local", wait: float = 0, show_progress: bool = False,
-                  timeout: float | None = None) -> dict:
+                  timeout: float | None = None, retry_failed: bool = False, refind: bool = False) -> dict:
     """Scan contract archives (folders, zip files) into the inventory and classify the systems.
-    `timeout`: seconds allowed for reading one document (default Limits.timeout_seconds)."""
+    `timeout`: seconds allowed for reading one document (default Limits.timeout_seconds);
+    `retry_failed`: read files that timed out or crashed a reader before; `refind`: find the
+    keyword hits of every stored document again."""
     progress = ScanProgress() if show_progress else None
     limits = Limits(timeout_seconds=timeout) if timeout else None
-    summary = run_discover(paths, db, workers=workers, runner=runner, wait=wait, progress=progress, limits=limits)
+    summary = run_discover(paths, db, workers=workers, runner=runner, wait=wait, progress=progress, limits=limits,
+                           retry_failed=retry_failed, refind=refind)
     if progress:
         progress.done(summary)
     return {"run_id": summary.run_id, "files": summary.files_seen, "extracted": summary.extracted,
-            "errors": summary.read_errors, "pages": summary.pages}
+            "errors": summary.read_errors, "pages": summary.pages, "skipped_failed": summary.skipped_failed,
+            "refound": summary.refound}
 
 
 def dask_worker_threads(address: str) -> int:
@@ -92,9 +98,11 @@ def flow_for_runner(runner: str = "local", dask_address: str | None = None):
 
 def discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
              runner: str = "local", dask_address: str | None = None, wait: float = 0,
-             show_progress: bool = False, timeout: float | None = None) -> dict:
+             show_progress: bool = False, timeout: float | None = None, retry_failed: bool = False,
+             refind: bool = False) -> dict:
     """Run the discover flow on the task runner `runner` needs (what `tuscan discover` calls)."""
     if runner == "dask" and dask_address and workers is None:
         workers = dask_worker_threads(dask_address)
     return flow_for_runner(runner, dask_address)(paths, db=db, workers=workers, runner=runner, wait=wait,
-                                                 show_progress=show_progress, timeout=timeout)
+                                                 show_progress=show_progress, timeout=timeout,
+                                                 retry_failed=retry_failed, refind=refind)

@@ -36,28 +36,36 @@ def inventory_is_current(con: duckdb.DuckDBPyConnection, run_id: int) -> bool:
 
 
 def scan_changed_nothing(summary: ScanSummary) -> bool:
-    return summary.extracted == summary.linked == summary.missing == summary.read_errors == 0
+    # Hits found again with a changed keyword file are a change like a newly read file.
+    return (summary.extracted == summary.linked == summary.missing == summary.read_errors
+            == summary.refound_changed == 0)
 
 
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
                  runner: str = "local", submit: SubmitFn | None = None, wait: float = 0, progress=None,
-                 limits: Limits | None = None) -> ScanSummary:
+                 limits: Limits | None = None, retry_failed: bool = False, refind: bool = False) -> ScanSummary:
     """Scan and classify.
 
     runner "local": a pool of worker processes (`workers`, default one per core) with a deadline per
     file (`limits.timeout_seconds`); "inline": everything in this process. `submit`, when given,
-    hands batches elsewhere instead (the flow passes a Prefect task's `.submit` for Dask)."""
+    hands batches elsewhere instead (the flow passes a Prefect task's `.submit` for Dask).
+    `retry_failed`: read files that timed out or crashed a reader before (tuscan.failures);
+    `refind`: find the keyword hits of every stored document again (tuscan.refind)."""
     if runner not in LOCAL_RUNNERS and submit is None:
         raise ValueError(f"runner must be one of {', '.join(LOCAL_RUNNERS)}, or pass submit=")
     workers = workers or default_workers()
+    options = {"progress": progress, "retry_failed": retry_failed, "refind_all": refind}
     with database.writing(db, wait=wait, command="discover") as con:
         if submit is not None:
-            summary = scan(con, paths, submit=submit, max_in_flight=2 * workers, progress=progress)
+            summary = scan(con, paths, submit=submit, max_in_flight=2 * workers, **options)
         elif runner == "inline":
-            summary = scan(con, paths, progress=progress, limits=limits)
+            summary = scan(con, paths, limits=limits, **options)
         else:
+            limits = limits or Limits()
             with WorkerPool(workers, limits=limits) as pool:  # survives hung or crashed readers
-                summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers, progress=progress)
+                # Only the pool enforces a time limit: timed-out files are tried again under a larger one.
+                summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers,
+                               timeout=limits.timeout_seconds, **options)
         # An unchanged rescan leaves the inventory as it is: classifying again would only repeat work.
         if not (scan_changed_nothing(summary) and inventory_is_current(con, summary.run_id)):
             classify(con)

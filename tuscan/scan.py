@@ -7,7 +7,10 @@ killed run leaves only whole batches behind and the next run finishes the rest.
 
 Change detection, cheapest first: a path whose size and mtime are unchanged and whose content is
 stored is not read at all; otherwise its sha256 is computed, and content already stored under that
-hash (a renamed, copied or touched file) is linked without being extracted again.
+hash (a renamed, copied or touched file) is linked without being extracted again. A file that went
+over the time limit or crashed its reader is stored as such a content too, so it is not tried again
+while unchanged (`tuscan.failures`). After the files, hits found with another keyword file are found
+again from the stored text (`tuscan.refind`).
 
 A file that changes or disappears between the walk and the read is not stored half-read: it gets a
 read error now and is read again on the next run (see `_changed_since_walk`). Stored paths are NFC
@@ -27,14 +30,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import duckdb
 
 from extractors import Limits, extract
-from extractors.base import CONTAINER, OK, Extraction
-from extractors.keywords import Hit, find_hits, prepare_text
+from extractors.base import CONTAINER, ERROR, OK, Extraction
+from extractors.keywords import Hit, Keywords, find_hits, prepare_text
 from tuscan.errors import NoSuchPath
+from tuscan.failures import classify_failure, should_retry
 from tuscan.privacy import mask_cpr, mask_name, mask_path
+from tuscan.refind import Refound, active_keywords, refind
 from tuscan.runs import finish_run, start_run
 
 BATCH_FILES = 32          # files per worker task: amortises task overhead, keeps results small
@@ -71,6 +77,9 @@ class ContentResult:
     pages: list[tuple[int, str, bool, float | None]]  # (page, text, ocr, ocr_confidence)
     hits: list[Hit]
     members: list[tuple[str, ContentResult]] = field(default_factory=list)
+    keywords_version: str | None = None  # fingerprint of the keyword file the hits were found with
+    read_failure: str | None = None      # 'timeout' or 'crash': not read (tuscan.failures)
+    read_timeout: float | None = None    # for 'timeout': the time limit it went over
 
 
 @dataclass
@@ -84,6 +93,9 @@ class ScanSummary:
     missing: int = 0
     pages: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    skipped_failed: int = 0  # not tried: timed out or crashed a reader before, unchanged (also in unchanged/linked)
+    refound: int = 0         # stored contents whose hits were found again (keyword file changed, or --refind)
+    refound_changed: int = 0  # … of which the hits changed
 
 
 ProgressFn = Callable[[ScanSummary, FileRef | None], None]
@@ -223,21 +235,33 @@ def sha256_file(abs_path: str) -> str:
     return digest.hexdigest()
 
 
-def content_result(sha256: str, size: int, extraction: Extraction) -> ContentResult:
-    """Prepare pages (NFC, CPR masked) and find hits for one extraction, members included."""
+def content_result(sha256: str, size: int, extraction: Extraction,
+                   keywords: tuple[str, Keywords] | None = None) -> ContentResult:
+    """Prepare pages (NFC, CPR masked) and find hits for one extraction, members included.
+    `keywords`: (fingerprint, keywords) to search with; default the keyword file in effect."""
+    fingerprint, compiled = keywords or active_keywords()
     pages, hits = [], []
     for page in extraction.pages:
         text = prepare_text(page.text)
         pages.append((page.number, text, page.ocr, page.ocr_confidence))
-        hits.extend(find_hits(text, page.number))
+        hits.extend(find_hits(text, page.number, compiled))
     members = [
         (m.name, content_result(m.sha256 or _unread_member_key(sha256, m.name, m.extraction), m.size,
-                                m.extraction))
+                                m.extraction, (fingerprint, compiled)))
         for m in extraction.members
     ]
     status = extraction.status
     return ContentResult(sha256, size, status, extraction.error, extraction.extractor,
-                         extraction.title, pages, hits, members)
+                         extraction.title, pages, hits, members, keywords_version=fingerprint)
+
+
+def failed_content(sha256: str, size: int, reason: str, failure: tuple[str, float | None],
+                   keywords_version: str) -> ContentResult:
+    """The record of a file that went over the time limit or crashed its reader: an error content
+    under the hash the writer computed, so an unchanged file is not tried again (tuscan.failures)."""
+    kind, seconds = failure
+    return ContentResult(sha256, size, ERROR, reason, None, None, [], [], keywords_version=keywords_version,
+                         read_failure=kind, read_timeout=seconds)
 
 
 def _unread_member_key(container_sha: str, name: str, extraction: Extraction) -> str:
@@ -290,25 +314,34 @@ def _flatten(content: ContentResult, prefix: str = "") -> Iterator[tuple[str, Co
 
 
 class ContentRows:
-    """Rows of new contents collected over a batch, written with one INSERT per table."""
+    """Rows of new contents collected over a batch, written with one INSERT per table.
 
-    def __init__(self) -> None:
+    `failed`: stored failure records (sha256 → the run that recorded it) that a fresh result may
+    replace: any result from a later run, or a successful read in the same run."""
+
+    def __init__(self, failed: dict[str, int] | None = None) -> None:
         self.contents: list[tuple] = []
         self.pages: list[tuple] = []
         self.hits: list[tuple] = []
         self.members: list[tuple] = []
+        self.failed = dict(failed or {})
+        self.replaced: list[str] = []
 
     def add(self, content: ContentResult, run_id: int, known: set[str]) -> bool:
         """Collect a content (and its members) unless its hash is stored already. True if new."""
         if content.sha256 in known:
-            return False
+            failed_in = self.failed.get(content.sha256)
+            if failed_in is None or (failed_in == run_id and content.read_failure is not None):
+                return False
+            del self.failed[content.sha256]
+            self.replaced.append(content.sha256)   # deleted in write(), right before its new row
         known.add(content.sha256)
         ocr_pages = [p for p in content.pages if p[2]]
         confidence = sum(p[3] or 0 for p in ocr_pages) / len(ocr_pages) if ocr_pages else None
         self.contents.append((
             content.sha256, content.size, content.status, mask_cpr(content.error), content.extractor,
             sum(1 for p in content.pages if p[1].strip()), len(ocr_pages), confidence,
-            mask_cpr(content.title), run_id,
+            mask_cpr(content.title), run_id, content.keywords_version, content.read_failure, content.read_timeout,
         ))
         self.pages.extend((content.sha256, n, text, ocr, conf) for n, text, ocr, conf in content.pages)
         ocr_by_page = {p[0] for p in ocr_pages}
@@ -326,8 +359,12 @@ class ContentRows:
         return True
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.replaced:   # failure records only: they have no pages, hits or members
+            con.execute("DELETE FROM contents WHERE read_failure IS NOT NULL AND sha256 IN (SELECT unnest(?))",
+                        [self.replaced])
         insert_rows(con, "contents", ["sha256", "size", "status", "error", "extractor", "page_count", "ocr_pages",
-                                      "ocr_confidence", "title", "extracted_run"], self.contents)
+                                      "ocr_confidence", "title", "extracted_run", "keywords_version",
+                                      "read_failure", "read_timeout"], self.contents)
         insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"], self.pages)
         insert_rows(con, "hits", ["sha256", "page", "offset", "length", "term", "term_group", "matched", "snippet",
                                   "login", "excluded_by", "ocr"], self.hits)
@@ -388,11 +425,15 @@ Outcome = tuple[FileRef, "ContentResult | None", "str | None"]   # (file, conten
 
 def record_batch(con: duckdb.DuckDBPyConnection, run_id: int, outcomes: list[Outcome], known: set[str],
                  origin: str = "archive") -> int:
-    """Store the outcomes of a batch of files with a handful of statements. Returns new contents."""
-    contents = [c for _, c, _ in outcomes if c is not None]
+    """Store the outcomes of a batch of files with a handful of statements. Returns new contents.
+
+    A fresh result for content stored as a failure (a retried file) replaces that record."""
+    # Successes first: a content read in this batch wins over a failure of the same bytes in it.
+    contents = sorted((c for _, c, _ in outcomes if c is not None), key=lambda c: c.read_failure is not None)
     hashes = [c.sha256 for c in contents] + [m.sha256 for c in contents for _, m in _flatten(c)]
-    known.update(_known_hashes(con, [h for h in hashes if h not in known]))
-    rows = ContentRows()
+    stored = _stored_statuses(con, sorted(set(hashes)))
+    known.update(stored)
+    rows = ContentRows({sha: c.extracted_run for sha, c in stored.items() if c.read_failure is not None})
     new = sum(rows.add(c, run_id, known) for c in contents)
     rows.write(con)
     documents: list[DocumentRow] = [
@@ -411,26 +452,39 @@ def record_file(con: duckdb.DuckDBPyConnection, run_id: int, ref: FileRef, conte
     return record_batch(con, run_id, [(ref, content, read_error)], known, origin) > 0
 
 
-def _lookup(con: duckdb.DuckDBPyConnection, root: str, paths: list[str]) -> dict[str, tuple]:
+class StoredContent(NamedTuple):
+    status: str
+    read_failure: str | None      # 'timeout' or 'crash': a failure record (tuscan.failures)
+    read_timeout: float | None
+    extracted_run: int | None
+
+
+class StoredDocument(NamedTuple):
+    size: int
+    mtime: float
+    sha256: str | None
+    read_error: str | None
+    content: StoredContent | None   # None: no content stored under sha256
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, root: str, paths: list[str]) -> dict[str, StoredDocument]:
     rows = con.execute(
-        "SELECT d.path, d.size, d.mtime, d.sha256, c.status FROM documents d"
+        "SELECT d.path, d.size, d.mtime, d.sha256, d.read_error,"
+        " c.status, c.read_failure, c.read_timeout, c.extracted_run FROM documents d"
         " LEFT JOIN contents c ON c.sha256 = d.sha256"
         " WHERE d.root = ? AND d.path IN (SELECT unnest(?))",
         [root, paths],
     ).fetchall()
-    return {r[0]: r[1:] for r in rows}
+    return {r[0]: StoredDocument(*r[1:5], StoredContent(*r[5:]) if r[5] else None) for r in rows}
 
 
-def _stored_statuses(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
-    """sha256 → status for the hashes whose content is already stored."""
+def _stored_statuses(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, StoredContent]:
+    """sha256 → what is stored, for the hashes whose content is already stored."""
     if not hashes:
         return {}
-    return dict(con.execute("SELECT sha256, status FROM contents WHERE sha256 IN (SELECT unnest(?))",
-                            [hashes]).fetchall())
-
-
-def _known_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[str]:
-    return set(_stored_statuses(con, hashes))
+    return {r[0]: StoredContent(*r[1:]) for r in con.execute(
+        "SELECT sha256, status, read_failure, read_timeout, extracted_run FROM contents"
+        " WHERE sha256 IN (SELECT unnest(?))", [hashes]).fetchall()}
 
 
 def _touch(con: duckdb.DuckDBPyConnection, run_id: int, root: str, paths: list[str]) -> None:
@@ -493,28 +547,53 @@ def scan(
     progress: ProgressFn | None = None,
     args: dict | None = None,
     limits: Limits | None = None,
+    timeout: float | None = None,
+    retry_failed: bool = False,
+    refind_all: bool = False,
 ) -> ScanSummary:
     """Scan folders, files and zip archives into the database open on `con`.
 
     `submit(batch)` hands a batch of (abs_path, name, size) to a worker and returns a future of
     `extract_batch(batch)`; without it, extraction runs in this process. Results are stored in
-    submission order, at most `max_in_flight` batches ahead, so memory stays bounded."""
+    submission order, at most `max_in_flight` batches ahead, so memory stays bounded.
+
+    `timeout`: the per-document time limit the runner enforces (None: none), `retry_failed`: try
+    files that timed out or crashed before (see tuscan.failures); `refind_all`: find the hits of
+    every stored content again, not only of those found with another keyword file (tuscan.refind)."""
     roots = resolve_roots(paths)
-    run_id = start_run(con, "discover", args or {"paths": [r for r, _ in roots]})
+    fingerprint, _keywords = active_keywords()   # an unreadable keyword file stops the run before it starts
+    flags = {k: True for k, v in (("retry_failed", retry_failed), ("refind", refind_all)) if v}
+    run_id = start_run(con, "discover", args or {"paths": [r for r, _ in roots], **flags})
     summary = ScanSummary(run_id)
     known: set[str] = set()
-    pending: deque[tuple[list[FileRef], Future | list]] = deque()
+    pending: deque[tuple[list[FileRef], list[str], Future | list]] = deque()
+
+    def retry(content: StoredContent) -> bool:
+        """A failure record whose file is to be read again. Never twice in one run: a copy of a file
+        that failed a moment ago gets the same record."""
+        return (content.read_failure is not None and content.extracted_run != run_id
+                and should_retry(content.read_failure, content.read_timeout, timeout=timeout,
+                                 retry_failed=retry_failed))
 
     def drain(limit: int) -> None:
         while len(pending) > limit:
-            batch, future = pending.popleft()
+            batch, shas, future = pending.popleft()
             results = future if isinstance(future, list) else future.result()
             outcomes: list[Outcome] = []
-            for ref, result in zip(batch, results, strict=True):
+            for ref, sha, result in zip(batch, shas, results, strict=True):
                 if not isinstance(result, str):
                     result = _changed_since_walk(ref, result.size) or result
+                elif failure := classify_failure(result):
+                    # Timed out or crashed the reader: remembered by content, unless the file changed
+                    # meanwhile (then the hash is not the one that failed; read it next run).
+                    result = _changed_since_walk(ref) or failed_content(sha, ref.size, result, failure, fingerprint)
                 if isinstance(result, str):
                     outcomes.append((ref, None, result))
+                    summary.read_errors += 1
+                elif result.read_failure:
+                    # The path keeps the reason too: if the same bytes were read fine elsewhere, that
+                    # content is stored and this record is not, but this path still failed this run.
+                    outcomes.append((ref, result, result.error))
                     summary.read_errors += 1
                 else:
                     outcomes.append((ref, result, None))
@@ -526,6 +605,11 @@ def scan(
             con.execute("COMMIT")
             if progress:
                 progress(summary, batch[-1])
+
+    def refound(done: Refound) -> None:
+        summary.refound, summary.refound_changed = done.contents, done.changed
+        if progress:
+            progress(summary, None)
 
     try:
         for root, only in roots:
@@ -540,8 +624,15 @@ def scan(
                         failed.append((ref, None, ref.read_error))
                         continue
                     old = stored.get(ref.path)
-                    if old and old[0] == ref.size and old[1] == ref.mtime and old[2] and old[3]:
-                        unchanged.append(ref.path)
+                    # Unchanged: same size and mtime, content stored, and no error on the path other
+                    # than the content's own failure record (tuscan.failures).
+                    if (old and old.size == ref.size and old.mtime == ref.mtime and old.content
+                            and (old.read_error is None or old.content.read_failure is not None)):
+                        if retry(old.content):
+                            to_hash.append(ref)           # failed before: try again
+                        else:
+                            unchanged.append(ref.path)
+                            summary.skipped_failed += old.content.read_failure is not None
                     else:
                         to_hash.append(ref)
                 _touch(con, run_id, root, unchanged)
@@ -562,10 +653,12 @@ def scan(
                         hashes[ref.path] = sha
                 summary.read_errors += len(failed)
                 record_batch(con, run_id, failed, known)
-                present = _stored_statuses(con, list(hashes.values()))
+                present = {sha: c for sha, c in _stored_statuses(con, list(hashes.values())).items()
+                           if not retry(c)}
                 linked = [ref for ref in to_hash if hashes.get(ref.path) in present]
                 to_extract = [ref for ref in to_hash if ref.path in hashes and hashes[ref.path] not in present]
-                containers = [(ref, hashes[ref.path]) for ref in linked if present[hashes[ref.path]] == CONTAINER]
+                containers = [(ref, hashes[ref.path]) for ref in linked
+                              if present[hashes[ref.path]].status == CONTAINER]
                 upsert_documents(
                     con, run_id,
                     [(r.root, r.path, r.size, r.mtime, hashes[r.path], None, None, "archive") for r in linked]
@@ -573,17 +666,23 @@ def scan(
                 )
                 mark_gone_members(con, run_id, [ref for ref, _ in containers])
                 summary.linked += len(linked)
+                summary.skipped_failed += sum(1 for ref in linked if present[hashes[ref.path]].read_failure)
                 con.execute("COMMIT")
                 if progress and (unchanged or not to_extract):
                     progress(summary, None)
                 for batch in _batches(to_extract):
                     items = [(r.abs_path, r.path, r.size) for r in batch]
-                    pending.append((batch, submit(items) if submit else extract_batch(items, limits)))
+                    pending.append((batch, [hashes[r.path] for r in batch],
+                                    submit(items) if submit else extract_batch(items, limits)))
                     drain(max_in_flight)
             drain(0)
             con.execute("BEGIN")
             summary.missing += mark_missing(con, run_id, root, only)
             con.execute("COMMIT")
+        # Text read before the keyword file changed (or read by a worker with another keyword file):
+        # its hits are found again from the stored pages, in batches of their own.
+        done = refind(con, force=refind_all, progress=refound)
+        summary.refound, summary.refound_changed = done.contents, done.changed
         finish_run(con, run_id, "finished", summary=_summary_json(summary))
     except BaseException as exc:
         with contextlib.suppress(duckdb.Error):  # no transaction open is fine
@@ -598,7 +697,8 @@ def _summary_json(s: ScanSummary) -> dict:
     return {
         "files_seen": s.files_seen, "extracted": s.extracted, "linked": s.linked,
         "unchanged": s.unchanged, "read_errors": s.read_errors, "missing": s.missing,
-        "pages": s.pages, "by_status": s.by_status, "host": socket.gethostname(),
+        "pages": s.pages, "by_status": s.by_status, "skipped_failed": s.skipped_failed,
+        "refound": s.refound, "refound_changed": s.refound_changed, "host": socket.gethostname(),
     }
 
 

@@ -3,8 +3,11 @@ systems by category, and the files that could not be read."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
+from tuscan.refind import describe_refound
 from tuscan.runs import last_run
 
 UNREADABLE_SHOWN = 20
@@ -18,11 +21,23 @@ def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     return "\n".join(out)
 
 
+def _run_notes(run: dict) -> list[str]:
+    """What the run did besides reading files: keyword hits found again, failed files skipped."""
+    counts = json.loads(run["summary"]) if isinstance(run.get("summary"), str) else (run.get("summary") or {})
+    notes = []
+    if counts.get("refound"):
+        notes.append(describe_refound(counts["refound"], counts.get("refound_changed", 0)))
+    if counts.get("skipped_failed"):
+        notes.append(f"Skipped {counts['skipped_failed']} unchanged file(s) that went over the time limit or crashed"
+                     " the reader before; they keep that error (--retry-failed reads them again).")
+    return notes
+
+
 def discover_summary(con: duckdb.DuckDBPyConnection) -> str:
     parts = []
     run = last_run(con, "discover")
     if run:
-        parts.append(f"Run {run['run_id']}: {run['status']}")
+        parts.append(f"Run {run['run_id']}: {run['status']}" + "".join(f"\n{line}" for line in _run_notes(run)))
     status = con.execute(
         "SELECT status, count(*), count(*) FILTER (WHERE tu_evidence) FROM document_findings"
         " GROUP BY status ORDER BY count(*) DESC"

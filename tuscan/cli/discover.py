@@ -23,6 +23,12 @@ from tuscan.summary import discover_summary
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction [default: all cores].")
 @click.option("--timeout", type=float, default=Limits.timeout_seconds, show_default=True, metavar="SECONDS",
               help="Time limit for reading one document; a document over it is recorded as an error.")
+@click.option("--retry-failed", is_flag=True,
+              help="Read again the files that went over the time limit or crashed the reader in an earlier run"
+                   " (otherwise an unchanged such file keeps its error and is skipped).")
+@click.option("--refind", is_flag=True,
+              help="Search the stored text of every document for keywords again (done automatically for"
+                   " documents searched with an older keyword file).")
 @click.option("--no-prefect", is_flag=True,
               help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
 @click.option("--runner", type=click.Choice(["local", "inline", "tasks", "dask"]), default=None,
@@ -32,17 +38,22 @@ from tuscan.summary import discover_summary
               help="Extract on the Dask cluster at this scheduler address (implies --runner dask). The"
                    " workers need PREFECT_API_URL set to a running Prefect server; see docs/performance.md.")
 def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool,
-             runner: str | None, dask_address: str | None, timeout: float) -> None:
+             runner: str | None, dask_address: str | None, timeout: float, retry_failed: bool,
+             refind: bool) -> None:
     """Scan contract archives (folders, zip files) and classify what they show.
 
     With no PATH, scans the bundled example archive. Re-runs are incremental: unchanged files are
     not read again, renamed files keep their findings, deleted files are marked missing. Files that
-    cannot be read are listed; the command still exits 0 when the run itself finished.
+    cannot be read are listed; the command still exits 0 when the run itself finished. A file that
+    went over --timeout or crashed the reader is not tried again while it is unchanged (unless
+    --retry-failed, or a larger --timeout for a timed-out file). After reference/keywords.toml (or
+    the file in $TUSCAN_KEYWORDS) changes, the stored text is searched again; no file is re-read.
 
     \b
     Example:
         tuscan discover /srv/kontrakter leverandoer-aftaler.zip --db inventory.duckdb
         tuscan discover /srv/kontrakter --dask tcp://10.0.0.5:8786
+        tuscan discover /srv/kontrakter --timeout 600 --retry-failed
     """
     if dask_address:
         if runner not in (None, "dask"):
@@ -62,13 +73,14 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
 
         progress = ScanProgress()
         summary = run_discover(targets, db, workers=workers, runner=runner, wait=wait, progress=progress,
-                               limits=Limits(timeout_seconds=timeout))
+                               limits=Limits(timeout_seconds=timeout), retry_failed=retry_failed, refind=refind)
         progress.done(summary)
     else:
         from flows.discover import discover as discover_with_flow
 
         discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
-                           wait=wait, show_progress=True, timeout=timeout)
+                           wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
+                           refind=refind)
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
     if not no_prefect:
@@ -82,16 +94,21 @@ def classify_command(db: str, wait: float) -> None:
     """Re-run identification, matching and classification over what is stored.
 
     Use after importing KITOS data, editing the reference lists or upgrading tuscan. People's
-    decisions (`tuscan decide`) are kept.
+    decisions (`tuscan decide`) are kept. Documents searched with an older keyword file are
+    searched again first, from their stored text.
 
     \b
     Example:
         tuscan classify --db inventory.duckdb
     """
     from tuscan.classify import classify
+    from tuscan.refind import refind
 
     with database.writing(db, wait=wait, command="classify") as con:
+        refound = refind(con)
         result = classify(con)
+    if refound.contents:
+        click.echo(refound.describe())
     click.echo(result.describe())
 
 
