@@ -25,7 +25,10 @@ FINDINGS = ("SELECT path, status, error, tu_evidence, keywords, excluded, system
 # that the test can kill it between batches.
 DRIVER = textwrap.dedent("""
     import sys, time
+    import tuscan.scan
     from flows.discover import run_discover
+
+    tuscan.scan.WRITE_FILES = 1   # write each batch as it arrives, so "stored" means committed
 
     def progress(summary, ref):
         if ref is not None:
