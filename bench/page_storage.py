@@ -8,8 +8,9 @@ the extraction workers on a two-core machine. The benchmark corpus (bench/corpus
 template copies whose text compresses unrealistically well; this script uses text that varies like
 real contracts (words drawn from a large vocabulary, no two pages alike) and compares DuckDB's
 default text compression with zstd (what migration 008 uses) and no compression. It prints CPU
-seconds and file size per compression, and the time to read all text back, and appends them to
-bench/results.md.
+seconds and file size per compression, and the time to read all text back; then the writer's peak
+memory when it stores more and more text into a tuscan database (its DuckDB settings, migration
+008's table), which must level off, not grow with the archive. Both go to bench/results.md.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench.run import RESULTS, commit, machine  # noqa: E402
-from tuscan.scan import insert_rows  # noqa: E402
+from tuscan import db  # noqa: E402
+from tuscan.scan import insert_pages, insert_rows  # noqa: E402
 
 PAGES_PER_BATCH = 220        # one worker batch of 32 files of ~7 pages, as in a scan
 WORDS_PER_PAGE = 700         # ~4,700 characters, a full page of a contract
@@ -69,11 +72,44 @@ def store(path: Path, compression: str, texts: list[str]) -> tuple[float, float,
     return cpu, size, read
 
 
+def writer_peak(megabytes: int) -> None:
+    """In a process of its own: store `megabytes` of page text as the scan's writer does; print the
+    process's peak RSS in MB."""
+    texts = page_texts(2000)
+    pages = megabytes * 2**20 // (WORDS_PER_PAGE * 7)
+    with tempfile.TemporaryDirectory() as work, db.writing(Path(work) / "inventory.duckdb") as con:
+        for start in range(0, pages, PAGES_PER_BATCH):
+            rows = [(f"{start:064d}", n, f"{texts[(start + n) % len(texts)]} {start}", False, None)
+                    for n in range(1, min(PAGES_PER_BATCH, pages - start) + 1)]
+            con.execute("BEGIN")
+            insert_pages(con, rows)
+            con.execute("COMMIT")
+    # VmHWM, not getrusage's ru_maxrss: that one keeps the parent's peak across fork and exec.
+    status = Path("/proc/self/status").read_text()
+    print(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
+
+
+def memory_rows(steps: list[int]) -> list[str]:
+    lines = ["", "| page text stored MB | writer peak RSS MB |", "|---:|---:|"]
+    for megabytes in steps:
+        out = subprocess.run([sys.executable, __file__, "--writer-peak", str(megabytes)], check=True,
+                             capture_output=True, text=True).stdout
+        lines.append(f"| {megabytes} | {float(out.split()[-1]):.0f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=int, default=100, help="page text to store (default 100)")
+    parser.add_argument("--memory-steps", default="100,300,700",
+                        help="MB of page text for the writer-memory rows (default 100,300,700; empty: none)")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS}")
+    parser.add_argument("--writer-peak", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.writer_peak:
+        writer_peak(args.writer_peak)
+        return
     texts = page_texts(max(1, args.megabytes * 2**20 // (WORDS_PER_PAGE * 7)))
     megabytes = sum(len(t.encode()) for t in texts) / 2**20
     lines = [
@@ -92,6 +128,9 @@ def main() -> None:
             cpu, size, read = store(Path(work) / f"{len(lines)}.duckdb", clause, texts)
             lines.append(f"| {name} | {cpu:.1f} | {1000 * cpu / megabytes:.0f} | {size:.0f} | {read:.2f} |")
             print(lines[-1], flush=True)
+    steps = [int(step) for step in args.memory_steps.split(",") if step]
+    if steps:
+        lines += memory_rows(steps)
     text = "\n".join(lines) + "\n"
     print("\n" + text)
     if not args.no_append:

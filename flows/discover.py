@@ -34,9 +34,10 @@ class UnknownRunner(ValueError):
 # No cache policy: a batch's inputs are file paths, whose content may change between runs (change
 # detection is the scan's job), and hashing inputs per task would only cost time.
 @task(name="extract-batch", retries=0, cache_policy=NO_CACHE)
-def extract_batch_task(items: list[tuple[str, str, int]]):
-    """Extract and search a batch of files (runs wherever the task runner puts it)."""
-    return extract_batch(items)
+def extract_batch_task(items: list[tuple[str, str, int]], limits: Limits | None = None):
+    """Extract and search a batch of files (runs wherever the task runner puts it). The size and
+    page limits apply; the per-document time limit needs the local runner's worker pool."""
+    return extract_batch(items, limits)
 
 
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
@@ -46,7 +47,10 @@ def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: in
     each batch to a Prefect task on the current flow's task runner (call inside a flow)."""
     if runner not in RUNNERS:
         raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
-    submit = extract_batch_task.submit if runner in ("tasks", "dask") else None
+    submit = None
+    if runner in ("tasks", "dask"):
+        def submit(items: list[tuple[str, str, int]]):
+            return extract_batch_task.submit(items, limits)
     return plain.run_discover(paths, db, workers=workers, runner=runner if submit is None else "local",
                               submit=submit, wait=wait, progress=progress, limits=limits,
                               retry_failed=retry_failed, refind=refind)
