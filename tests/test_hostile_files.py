@@ -249,3 +249,21 @@ def test_cpr_numbers_in_file_names_are_masked_and_names_stay_apart(tmp_path, roo
     assert sorted(rows[p][0] for p in aftaler) == ["ok", "ok"]
     assert [rows[p][2] for p in rows if p.startswith("Bilag.zip!Borger XXXXXXXXXX~")] == [True]
     assert second.extracted == 0 and second.missing == 0
+
+
+@pytest.mark.parametrize("runner", ["local", "inline"])
+def test_a_file_over_the_size_limit_is_recorded_as_too_large_not_as_changed(tmp_path, runner):
+    """Only the first max_file_bytes + 1 bytes of a file are read; that short read is the limit at
+    work, not a file that changed while it was read (which would be retried on every run)."""
+    from extractors import Limits
+    from tuscan.discover import run_discover
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "Stor.txt").write_text(LOGIN * 100, "utf-8")
+    (archive / "Lille.txt").write_text(LOGIN, "utf-8")
+    run_discover([str(archive)], str(tmp_path / "i.duckdb"), runner=runner, workers=1,
+                 limits=Limits(max_file_bytes=1000))
+    found = findings(tmp_path / "i.duckdb")
+    assert found["Lille.txt"][2] is True
+    assert "larger than the 1000 byte limit" in found["Stor.txt"][1]

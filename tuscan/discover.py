@@ -54,14 +54,14 @@ def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: in
     if runner not in LOCAL_RUNNERS and submit is None:
         raise ValueError(f"runner must be one of {', '.join(LOCAL_RUNNERS)}, or pass submit=")
     workers = workers or default_workers()
-    options = {"progress": progress, "retry_failed": retry_failed, "refind_all": refind}
+    limits = limits or Limits()
+    options = {"progress": progress, "retry_failed": retry_failed, "refind_all": refind, "limits": limits}
     with database.writing(db, wait=wait, command="discover") as con:
         if submit is not None:
             summary = scan(con, paths, submit=submit, max_in_flight=2 * workers, **options)
         elif runner == "inline":
-            summary = scan(con, paths, limits=limits, **options)
+            summary = scan(con, paths, **options)
         else:
-            limits = limits or Limits()
             with WorkerPool(workers, limits=limits) as pool:  # survives hung or crashed readers
                 # Only the pool enforces a time limit: timed-out files are tried again under a larger one.
                 summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers,

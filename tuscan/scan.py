@@ -213,11 +213,12 @@ def _file_ref(root: str, abs_path: str, rel: str) -> FileRef:
     return FileRef(root, rel, abs_path, st.st_size, st.st_mtime)
 
 
-def _changed_since_walk(ref: FileRef, size_read: int | None = None) -> str | None:
+def _changed_since_walk(ref: FileRef, size_read: int | None = None, read_limit: int | None = None) -> str | None:
     """Why the file as read may not be the file the walk listed (changed or gone), or None.
 
     Compared after reading, so a file being written while tuscan reads it (a copy into the archive
-    that is still running) is not stored half-written; the next run reads it whole."""
+    that is still running) is not stored half-written; the next run reads it whole. A file over
+    `read_limit` (Limits.max_file_bytes in effect) was read only in part, on purpose."""
     try:
         st = os.stat(ref.abs_path)
     except FileNotFoundError:
@@ -226,7 +227,8 @@ def _changed_since_walk(ref: FileRef, size_read: int | None = None) -> str | Non
         return f"file could not be read: {exc.strerror or exc}"
     if st.st_size != ref.size or st.st_mtime != ref.mtime:
         return CHANGED
-    if size_read is not None and size_read != ref.size and ref.size <= Limits().max_file_bytes:
+    limit = read_limit if read_limit is not None else Limits().max_file_bytes
+    if size_read is not None and size_read != ref.size and ref.size <= limit:
         return CHANGED
     return None
 
@@ -595,6 +597,7 @@ def scan(
     files that timed out or crashed before (see tuscan.failures); `refind_all`: find the hits of
     every stored content again, not only of those found with another keyword file (tuscan.refind)."""
     roots = resolve_roots(paths)
+    read_limit = (limits or Limits()).max_file_bytes
     fingerprint, _keywords = active_keywords()   # an unreadable keyword file stops the run before it starts
     flags = {k: True for k, v in (("retry_failed", retry_failed), ("refind", refind_all)) if v}
     run_id = start_run(con, "discover", args or {"paths": [r for r, _ in roots], **flags})
@@ -629,7 +632,7 @@ def scan(
             outcomes: list[Outcome] = []
             for ref, sha, result in zip(batch, shas, results, strict=True):
                 if not isinstance(result, str):
-                    result = _changed_since_walk(ref, result.size) or result
+                    result = _changed_since_walk(ref, result.size, read_limit) or result
                 elif failure := classify_failure(result):
                     # Timed out or crashed the reader: remembered by content, unless the file changed
                     # meanwhile (then the hash is not the one that failed; read it next run).
