@@ -25,10 +25,12 @@ from tuscan.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew
 
 DEFAULT_DB = "inventory.duckdb"
 # DuckDB's default buffer is 80% of RAM, so a long scan's memory grows with the archive; a fixed cap
-# keeps it flat (DuckDB spills to disk beyond it). With 192 MB the writer levels off at ~330 MB
-# however much text it stores (256 MB: ~390 MB; 128 MB: ~270 MB but 20% more writer CPU; measured
-# storing 700 MB of page text). Insertion order is not needed by any query.
-CONNECTION_CONFIG = {"memory_limit": "192MB", "preserve_insertion_order": "false"}
+# keeps it flat (DuckDB spills to disk beyond it). DuckDB's checkpoints use memory beyond the cap:
+# storing 700 MB of page text, the writer levels off at ~390 MB with 256 MB, ~330 MB with 192 MB,
+# ~260 MB with 128 MB (bench/page_storage.py). 128 MB costs the writer ~25% more CPU (~1 s on the
+# 21,000-page benchmark, ~2% of the scan) and keeps a scan's process tree well under 500 MB, with
+# Prefect imported too. Insertion order is not needed by any query.
+CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false"}
 
 
 def _holder_file(path: Path) -> Path:
