@@ -28,13 +28,6 @@ VERIFIED_HOSTS = {"korsbaek.renoweb.dk", "www.bygogmiljoe.dk", "www.netforvaltni
                   SLOW_HOST, DEAD_HOST}
 
 
-def classify_available() -> bool:
-    try:
-        import tuscan.classify  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
@@ -42,7 +35,7 @@ def crawled(tmp_path_factory):
     path = tmp_path_factory.mktemp("crawl") / "inventory.duckdb"
     with proxied(build_site()) as proxy:
         summary = run_crawl(START_URL, str(path), max_pages=50, max_depth=3, documents=True,
-                            document_max_bytes=DOCUMENT_CAP, settings=FAST, classify=classify_available())
+                            document_max_bytes=DOCUMENT_CAP, settings=FAST, classify=True)
     return path, proxy, summary
 
 
@@ -61,8 +54,6 @@ def test_crawl_finishes_and_records_a_run(crawled):
 
 def test_expected_systems_and_categories(crawled):
     path, _proxy, _summary = crawled
-    if not classify_available():
-        pytest.skip("tuscan.classify (lead's) is not there yet: categories cannot be checked")
     found = dict(query(path, "SELECT DISTINCT system, category FROM web_findings WHERE system IS NOT NULL"))
     assert found == EXPECTED_SYSTEMS
     reasons = dict(query(path, "SELECT system, reason FROM inventory"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import duckdb
 import pytest
 from click.testing import CliRunner
@@ -23,9 +21,6 @@ from tuscan.candidates import COMMON_PUBLIC_SIGNAL, MENTION, SENSITIVE, SHARED_S
 from tuscan.cli import main
 from tuscan.kitos.candidates import kitos_candidates
 from tuscan.kitos.load import import_exports
-
-needs_classify = pytest.mark.skipif(importlib.util.find_spec("tuscan.classify") is None,
-                                    reason="tuscan.classify (the lead's) is not there yet")
 
 
 @pytest.fixture
@@ -94,7 +89,6 @@ def test_the_same_system_from_two_exports_is_one_candidate(tmp_path, exports):
                                     "Lokal Lokalebooking"})
 
 
-@needs_classify
 def test_merged_with_the_example_archive(example_db_copy, exports):
     """A system in both the archive and KITOS is one inventory row with both sources; a KITOS-only
     system without login evidence is unknown."""
