@@ -17,26 +17,33 @@ class ScanProgress:
         self.interval = interval if interval is not None else (0.2 if self.tty else 10.0)
         self.last = 0.0
         self.started = time.monotonic()
+        self.written = ""   # the last line written (a log gets the final line only once)
 
     def line(self, s: ScanSummary) -> str:
         elapsed = time.monotonic() - self.started
         errors = s.read_errors + s.by_status.get("error", 0)
+        # Hits found again from stored text after a keyword-file change (tuscan.refind).
+        refound = f" · re-searched {s.refound}" if s.refound else ""
         return (f"files {s.files_seen} (new {s.extracted}, known {s.linked + s.unchanged}) · "
-                f"pages {s.pages} · errors {errors} · {elapsed:.0f}s")
+                f"pages {s.pages} · errors {errors}{refound} · {elapsed:.0f}s")
 
     def __call__(self, summary: ScanSummary, ref: FileRef | None) -> None:
         now = time.monotonic()
         if now - self.last < self.interval:
             return
         self.last = now
+        self.written = self.line(summary)
         if self.tty:
-            self.stream.write("\r" + self.line(summary)[:150].ljust(100))
+            self.stream.write("\r" + self.written[:150].ljust(100))
         else:
-            self.stream.write(self.line(summary) + "\n")
+            self.stream.write(self.written + "\n")
         self.stream.flush()
 
     def done(self, summary: ScanSummary) -> None:
+        final = self.line(summary)
         if self.tty:
             self.stream.write("\r" + " " * 100 + "\r")
-        self.stream.write(self.line(summary) + "\n")
+        elif final == self.written:
+            return
+        self.stream.write(final + "\n")
         self.stream.flush()
