@@ -162,3 +162,29 @@ def test_unreadable_keyword_file_stops_the_run_before_it_starts(tmp_path, archiv
     result = CliRunner().invoke(main, ["discover", str(archive), "--db", str(tmp_path / "i.duckdb"), "--no-prefect"])
     assert result.exit_code == 1
     assert "cannot read keyword file" in result.output and KEYWORDS_ENV in result.output
+
+
+def test_searching_in_worker_processes_gives_the_same_hits(tmp_path, archive, keywords, monkeypatch):
+    """Many pages to search: the search runs in worker processes; the hits are those of a search
+    in the writer process."""
+    import shutil
+
+    from tuscan import db
+    from tuscan.refind import refind
+
+    serial, parallel = tmp_path / "serial.duckdb", tmp_path / "parallel.duckdb"
+    run_discover([str(archive)], str(serial), runner="inline")
+    shutil.copy(serial, parallel)
+    add_login_term(keywords)
+    monkeypatch.setattr(refind_module, "REFIND_PAGES", 1)            # one batch per content
+    monkeypatch.setattr(refind_module, "REFIND_PARALLEL_PAGES", 1)   # workers even for two pages
+    found = {}
+    for path, workers in ((serial, 1), (parallel, 2)):
+        with db.writing(path) as con:
+            done = refind(con, workers=workers)
+            found[workers] = (done.contents, done.changed,
+                              con.execute("SELECT * FROM hits ORDER BY ALL").fetchall(),
+                              con.execute("SELECT DISTINCT keywords_version FROM contents").fetchall())
+    assert found[2] == found[1]
+    assert found[2][:2] == (2, 1)
+    assert any(row[4] == "kommunelogin" for row in found[2][2])

@@ -65,7 +65,7 @@ def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: in
             with WorkerPool(workers, limits=limits) as pool:  # survives hung or crashed readers
                 # Only the pool enforces a time limit: timed-out files are tried again under a larger one.
                 summary = scan(con, paths, submit=pool.submit, max_in_flight=2 * workers,
-                               timeout=limits.timeout_seconds, **options)
+                               timeout=limits.timeout_seconds, refind_workers=workers, **options)
         # An unchanged rescan leaves the inventory as it is: classifying again would only repeat work.
         if not (scan_changed_nothing(summary) and inventory_is_current(con, summary.run_id)):
             classify(con)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import os
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from tuscan.errors import TuscanError
 KEYWORDS_ENV = "TUSCAN_KEYWORDS"
 REFIND_PAGES = 2000       # pages searched per transaction: bounds memory; a bigger document is one batch
 REFIND_LOOKUP = 512       # contents looked up per query
+REFIND_PARALLEL_PAGES = 20_000   # fewer pages are searched in this process: starting workers costs ~1 s
 HIT_COLUMNS = ["sha256", "page", "offset", "length", "term", "term_group", "matched", "snippet", "login",
                "excluded_by", "ocr"]
 
@@ -100,29 +103,55 @@ def describe_refound(contents: int, changed: int) -> str:
 
 
 def refind(con: duckdb.DuckDBPyConnection, *, force: bool = False,
-           progress: Callable[[Refound], None] | None = None) -> Refound:
+           progress: Callable[[Refound], None] | None = None, workers: int = 1) -> Refound:
     """Find hits again from stored page text for every content found with another keyword set
     (or for every content, with `force`). Hits are replaced only where they changed, one
     transaction per batch of about REFIND_PAGES pages, so a killed run keeps whole batches and the
-    next run finishes the rest. Call with no transaction open."""
+    next run finishes the rest. Call with no transaction open.
+
+    With `workers` > 1 and at least REFIND_PARALLEL_PAGES pages to search, the searching runs in
+    that many processes (~1 ms a page on one core); this process still does all the writing."""
     fingerprint, keywords = active_keywords()
     done = Refound()
+    batches = _stale_batches(con, fingerprint, force)
+    if workers > 1 and _stale_pages(con, fingerprint, force) >= REFIND_PARALLEL_PAGES:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            in_flight: deque = deque()
+            for batch in batches:
+                pages = _pages(con, batch)
+                in_flight.append((batch, pool.submit(_search_pages, pages, (str(keywords_file()), fingerprint))))
+                if len(in_flight) > 2 * workers:
+                    _store(con, *_result(in_flight.popleft()), fingerprint, done, progress)
+            while in_flight:
+                _store(con, *_result(in_flight.popleft()), fingerprint, done, progress)
+        return done
+    for batch in batches:
+        _store(con, batch, _search_pages(_pages(con, batch), keywords), fingerprint, done, progress)
+    return done
+
+
+def _stale_where(force: bool) -> str:
+    return "" if force else " AND keywords_version IS DISTINCT FROM ?"
+
+
+def _stale_pages(con: duckdb.DuckDBPyConnection, fingerprint: str, force: bool) -> int:
+    return con.execute("SELECT coalesce(sum(page_count), 0) FROM contents WHERE true" + _stale_where(force),
+                       [] if force else [fingerprint]).fetchone()[0]
+
+
+def _stale_batches(con: duckdb.DuckDBPyConnection, fingerprint: str, force: bool) -> Iterator[list[str]]:
+    """Batches of content hashes to search, about REFIND_PAGES pages each, in hash order."""
     after = ""
     while True:
         stale = con.execute(
-            "SELECT sha256, coalesce(page_count, 0) FROM contents WHERE sha256 > ?"
-            + ("" if force else " AND keywords_version IS DISTINCT FROM ?")
+            "SELECT sha256, coalesce(page_count, 0) FROM contents WHERE sha256 > ?" + _stale_where(force)
             + " ORDER BY sha256 LIMIT ?",
             [after] + ([] if force else [fingerprint]) + [REFIND_LOOKUP],
         ).fetchall()
         if not stale:
-            return done
+            return
         after = stale[-1][0]
-        for batch in _page_batches(stale):
-            done.contents += len(batch)
-            done.changed += _refind_batch(con, batch, fingerprint, keywords)
-            if progress:
-                progress(done)
+        yield from _page_batches(stale)
 
 
 def _page_batches(contents: list[tuple[str, int]]) -> list[list[str]]:
@@ -137,9 +166,46 @@ def _page_batches(contents: list[tuple[str, int]]) -> list[list[str]]:
     return batches
 
 
-def _refind_batch(con: duckdb.DuckDBPyConnection, shas: list[str], fingerprint: str, keywords: Keywords) -> int:
-    """Search one batch's stored pages; replace the hits of the contents whose hits changed.
-    Returns how many changed."""
+PageRow = tuple[str, int, str, bool]     # (sha256, page, text, ocr)
+
+
+def _pages(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[PageRow]:
+    return con.execute("SELECT sha256, page, text, ocr FROM pages WHERE sha256 IN (SELECT unnest(?))",
+                       [shas]).fetchall()
+
+
+def _search_pages(pages: list[PageRow], keywords: Keywords | tuple[str, str]) -> list[tuple]:
+    """Hit rows (HIT_COLUMNS) for stored pages, with compiled keywords or, in a worker process,
+    (keyword file, fingerprint): the file is compiled there and must still have that fingerprint."""
+    if isinstance(keywords, tuple):
+        keywords = _keywords_at(*keywords)
+    # Page text is stored as prepared (NFC, CPR masked), which is what find_hits expects.
+    return [(sha, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login, h.excluded_by, ocr)
+            for sha, number, text, ocr in pages for h in find_hits(text, number, keywords)]
+
+
+def _keywords_at(file: str, fingerprint: str) -> Keywords:
+    """The keywords of `file`, compiled in this process, provided its bytes have `fingerprint`.
+    (A worker is given the file by name: its environment may predate a change of TUSCAN_KEYWORDS.)"""
+    cached = _compiled.get(file)
+    if cached and cached[0] == fingerprint:
+        return cached[1]
+    if hashlib.sha256(_read(Path(file))).hexdigest() != fingerprint:
+        raise KeywordsUnreadable(f"the keyword file {file} changed during the search; run again")
+    load_keywords.cache_clear()
+    keywords = load_keywords(file)
+    _compiled[file] = (fingerprint, keywords)
+    return keywords
+
+
+def _result(item: tuple[list[str], Future]) -> tuple[list[str], list[tuple]]:
+    batch, future = item
+    return batch, future.result()
+
+
+def _store(con: duckdb.DuckDBPyConnection, shas: list[str], rows: list[tuple], fingerprint: str, done: Refound,
+           progress: Callable[[Refound], None] | None) -> None:
+    """Replace the hits of the contents of one batch whose hits changed; mark the batch searched."""
     from tuscan.scan import insert_rows  # here: tuscan.scan imports this module
 
     old: dict[str, Counter] = {sha: Counter() for sha in shas}
@@ -147,12 +213,8 @@ def _refind_batch(con: duckdb.DuckDBPyConnection, shas: list[str], fingerprint: 
                            [shas]).fetchall():
         old[row[0]][row] += 1
     new: dict[str, list[tuple]] = {sha: [] for sha in shas}
-    for sha, number, text, ocr in con.execute(
-        "SELECT sha256, page, text, ocr FROM pages WHERE sha256 IN (SELECT unnest(?))", [shas]
-    ).fetchall():
-        # Page text is stored as prepared (NFC, CPR masked), which is what find_hits expects.
-        new[sha].extend((sha, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login,
-                         h.excluded_by, ocr) for h in find_hits(text, number, keywords))
+    for row in rows:
+        new[row[0]].append(row)
     changed = sorted(sha for sha in shas if Counter(new[sha]) != old[sha])
     con.execute("BEGIN")
     try:
@@ -166,7 +228,10 @@ def _refind_batch(con: duckdb.DuckDBPyConnection, shas: list[str], fingerprint: 
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
-    return len(changed)
+    done.contents += len(shas)
+    done.changed += len(changed)
+    if progress:
+        progress(done)
 
 
 def _quoted(columns: list[str]) -> str:

@@ -586,6 +586,7 @@ def scan(
     timeout: float | None = None,
     retry_failed: bool = False,
     refind_all: bool = False,
+    refind_workers: int = 1,
 ) -> ScanSummary:
     """Scan folders, files and zip archives into the database open on `con`.
 
@@ -595,7 +596,8 @@ def scan(
 
     `timeout`: the per-document time limit the runner enforces (None: none), `retry_failed`: try
     files that timed out or crashed before (see tuscan.failures); `refind_all`: find the hits of
-    every stored content again, not only of those found with another keyword file (tuscan.refind)."""
+    every stored content again, not only of those found with another keyword file (tuscan.refind),
+    in `refind_workers` processes when there are many pages."""
     roots = resolve_roots(paths)
     read_limit = (limits or Limits()).max_file_bytes
     fingerprint, _keywords = active_keywords()   # an unreadable keyword file stops the run before it starts
@@ -735,7 +737,7 @@ def scan(
             con.execute("COMMIT")
         # Text read before the keyword file changed (or read by a worker with another keyword file):
         # its hits are found again from the stored pages, in batches of their own.
-        done = refind(con, force=refind_all, progress=refound)
+        done = refind(con, force=refind_all, progress=refound, workers=refind_workers)
         summary.refound, summary.refound_changed = done.contents, done.changed
         finish_run(con, run_id, "finished", summary=_summary_json(summary))
     except BaseException as exc:

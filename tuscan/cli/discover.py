@@ -102,10 +102,11 @@ def classify_command(db: str, wait: float) -> None:
         tuscan classify --db inventory.duckdb
     """
     from tuscan.classify import classify
+    from tuscan.discover import default_workers
     from tuscan.refind import refind
 
     with database.writing(db, wait=wait, command="classify") as con:
-        refound = refind(con)
+        refound = refind(con, workers=default_workers())
         result = classify(con)
     if refound.contents:
         click.echo(refound.describe())
