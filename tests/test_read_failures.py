@@ -4,6 +4,7 @@ larger time limit try again. Transient read errors are still retried every run."
 
 from __future__ import annotations
 
+import pickle
 from concurrent.futures import Future
 
 import pytest
@@ -124,6 +125,11 @@ def test_failure_messages_are_recognised():
     assert classify_failure(crash_message(3)) == (CRASH, None)
     assert classify_failure(VANISHED) is None
     assert classify_failure("file could not be read: Permission denied") is None
+    # Known by what the pool returned, not by its wording: the same text from elsewhere is no failure,
+    # and a failure keeps its kind when pickled (results may cross processes).
+    assert classify_failure(str(timeout_message(120))) is None
+    assert classify_failure(pickle.loads(pickle.dumps(timeout_message(7.5)))) == (TIMEOUT, 7.5)
+    assert pickle.loads(pickle.dumps(crash_message(-9))) == crash_message(-9)
     assert should_retry(TIMEOUT, 120.0, timeout=600.0, retry_failed=False)
     assert not should_retry(TIMEOUT, 120.0, timeout=120.0, retry_failed=False)
     assert not should_retry(TIMEOUT, 120.0, timeout=None, retry_failed=False)   # no limit enforced: could hang

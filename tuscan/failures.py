@@ -21,29 +21,17 @@ every run (`tuscan.scan`).
 
 from __future__ import annotations
 
-from tuscan.workers import crash_message, timeout_message
+from tuscan.workers import CRASH, TIMEOUT, ReaderFailure
 
-TIMEOUT = "timeout"
-CRASH = "crash"
-
-# The worker pool's reasons are recognised by the pool's own message functions, so a reworded
-# message is still recognised: every crash message it can produce, and the timeout message split
-# around its number (which is the time limit the file went over).
-_CRASHES = frozenset(crash_message(code) for code in [None, *range(-64, 256)])
-_PROBE = 12345.5
-_TIMEOUT_HEAD, _TIMEOUT_TAIL = timeout_message(_PROBE).split(f"{_PROBE:g}", 1)
+__all__ = ["CRASH", "TIMEOUT", "classify_failure", "should_retry"]
 
 
 def classify_failure(reason: str) -> tuple[str, float | None] | None:
-    """(TIMEOUT, the time limit in seconds) or (CRASH, None) when `reason` is the worker pool's
-    timeout or crash message; None for any other reason (a transient read error)."""
-    if reason in _CRASHES:
-        return CRASH, None
-    if reason.startswith(_TIMEOUT_HEAD) and reason.endswith(_TIMEOUT_TAIL):
-        try:
-            return TIMEOUT, float(reason[len(_TIMEOUT_HEAD):len(reason) - len(_TIMEOUT_TAIL)])
-        except ValueError:
-            return None
+    """(TIMEOUT, the time limit in seconds) or (CRASH, None) when the worker pool gave `reason`
+    because the reader went over the time limit or crashed; None for any other reason (a transient
+    read error)."""
+    if isinstance(reason, ReaderFailure):
+        return reason.kind, reason.seconds
     return None
 
 

@@ -49,12 +49,34 @@ class WorkerPoolBroken(TuscanError):
     """The extraction workers cannot start or keep dying before reading any file."""
 
 
-def timeout_message(seconds: float) -> str:
-    return f"parsing took longer than {seconds:g} s; skipped (raise Limits.timeout_seconds to allow more)"
+TIMEOUT = "timeout"
+CRASH = "crash"
 
 
-def crash_message(exitcode: int | None) -> str:
-    return _death(exitcode) + "; skipped"
+class ReaderFailure(str):
+    """Why a file was not read when its reader went over the time limit or crashed: a message like
+    any other read error, which also says which of the two (`kind`) and, for a timeout, the limit it
+    went over (`seconds`), so the scan can remember it (tuscan.failures)."""
+
+    kind: str
+    seconds: float | None
+
+    def __new__(cls, message: str, kind: str, seconds: float | None = None) -> ReaderFailure:
+        failure = super().__new__(cls, message)
+        failure.kind, failure.seconds = kind, seconds
+        return failure
+
+    def __reduce__(self):
+        return ReaderFailure, (str(self), self.kind, self.seconds)
+
+
+def timeout_message(seconds: float) -> ReaderFailure:
+    return ReaderFailure(f"parsing took longer than {seconds:g} s; skipped (raise Limits.timeout_seconds to allow"
+                         " more)", TIMEOUT, seconds)
+
+
+def crash_message(exitcode: int | None) -> ReaderFailure:
+    return ReaderFailure(_death(exitcode) + "; skipped", CRASH)
 
 
 def _death(exitcode: int | None) -> str:
