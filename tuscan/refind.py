@@ -49,19 +49,26 @@ def keywords_file() -> Path:
 
 
 _compiled: dict[str, tuple[str, Keywords]] = {}   # file → (fingerprint, keywords compiled from it)
+_stamps: dict[str, tuple[int, int]] = {}           # file → (size, mtime in ns) when it was compiled
 
 
 def active_keywords() -> tuple[str, Keywords]:
     """(fingerprint, compiled keywords) of the keyword file in effect.
 
-    Reads the file on every call (a few kB) so an edit is seen at once, and compiles it again only
-    when its bytes changed; the fingerprint always names the bytes that were compiled."""
+    Workers ask for every file they read, so an unchanged keyword file (same size and mtime) costs
+    one stat; otherwise it is read, and compiled again only when its bytes changed. The fingerprint
+    always names the bytes that were compiled."""
     file = keywords_file()
+    stamp = _stamp(file)
+    cached = _compiled.get(str(file))
+    if cached and stamp is not None and _stamps.get(str(file)) == stamp:
+        return cached
     for _attempt in range(3):
         data = _read(file)
         fingerprint = hashlib.sha256(data).hexdigest()
         cached = _compiled.get(str(file))
         if cached and cached[0] == fingerprint:
+            _stamps[str(file)] = stamp
             return cached
         # load_keywords caches by path: a file edited since it was compiled must be compiled again.
         load_keywords.cache_clear()
@@ -71,8 +78,18 @@ def active_keywords() -> tuple[str, Keywords]:
             raise KeywordsUnreadable(f"{exc} (fix it, or unset {KEYWORDS_ENV} to use the bundled file)") from None
         if _read(file) == data:   # not edited while it was compiled
             _compiled[str(file)] = (fingerprint, keywords)
+            _stamps[str(file)] = stamp
             return fingerprint, keywords
+        stamp = _stamp(file)
     raise KeywordsUnreadable(f"keyword file {file} keeps changing while it is read; try again when it is saved")
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def keyword_fingerprint() -> str:
