@@ -110,3 +110,46 @@ def test_own_system_names():
     assert own_system_name("https://www.korsbaek.dk/minside/login", starts) == "korsbaek.dk/minside"
     assert own_system_name("https://www.korsbaek.dk/", starts) == "korsbaek.dk"
     assert own_system_name("https://selvbetjening.korsbaek.dk/p/q", starts) == "selvbetjening.korsbaek.dk"
+
+
+def test_documents_no_longer_linked_are_marked_missing_after_a_complete_crawl(tmp_path):
+    from tuscan.web.crawl import load_crawl, prepare_crawl
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db_path = tmp_path / "inventory.duckdb"
+
+    def document(name, status="saved"):
+        path = cache / name
+        path.write_text(f"Borgerne logger ind med MitID i {name}.", "utf-8")
+        return {"item": "DocumentItem", "url": f"https://www.korsbaek.dk/filer/{name}", "page_url": START,
+                "status": status, "content_type": "text/plain", "size": path.stat().st_size,
+                "path": str(path) if status == "saved" else None, "error": None}
+
+    def crawl(docs, pages=1, max_pages=10):
+        run_id, out, log = prepare_crawl(db_path, START, max_pages=max_pages, documents=True)
+        page = {"item": "PageItem", "url": START, "depth": 0, "status": 200, "content_type": "text/html",
+                "title": "Forside", "referer": None}
+        write_items(out, [page] * pages + docs)
+        log.write_text("", "utf-8")
+        return load_crawl(db_path, run_id, START, out, 0, log, documents=True, classify=False)
+
+    def statuses():
+        with db.reading(db_path) as con:
+            return dict(con.execute("SELECT path, status FROM document_findings").fetchall())
+
+    crawl([document("a.txt"), document("b.txt"), document("c.txt")])
+    assert statuses() == {"/filer/a.txt": "ok", "/filer/b.txt": "ok", "/filer/c.txt": "ok"}
+
+    # Cut short by its page limit: documents on pages it did not reach are not marked.
+    cut = crawl([document("a.txt")], pages=3, max_pages=3)
+    assert cut.documents_gone == 0 and set(statuses().values()) == {"ok"}
+
+    # Complete: b is linked no more; c is linked but was not downloaded this time (too large).
+    done = crawl([document("a.txt"), document("c.txt", status="too_large")])
+    assert done.documents_gone == 1
+    assert statuses() == {"/filer/a.txt": "ok", "/filer/b.txt": "missing", "/filer/c.txt": "ok"}
+
+    # Linked again: no longer missing.
+    crawl([document("a.txt"), document("b.txt")])
+    assert statuses()["/filer/b.txt"] == "ok"

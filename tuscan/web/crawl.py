@@ -22,6 +22,7 @@ from tuscan.web.load import (
     begin_crawl,
     finish_crawl,
     load_items,
+    mark_gone_after,
     scan_documents,
 )
 
@@ -152,6 +153,7 @@ def load_crawl(db: str | os.PathLike, run_id: int, start_url: str, out: str | os
             summary.exit_code = exit_code
             if documents:
                 summary.documents_scanned = scan_documents(con, run_id, saved)
+                mark_gone_after(con, summary)
             error = None if exit_code == 0 else f"the crawler stopped with exit code {exit_code}: {_log_tail(log)}"
             finish_crawl(con, summary, error=error)
         except BaseException as exc:

@@ -18,7 +18,7 @@ import duckdb
 
 from tuscan.runs import finish_run, start_run
 from tuscan.scan import ContentResult, FileRef, extract_file, insert_rows, record_file
-from tuscan.web.hosts import site_domain
+from tuscan.web.hosts import host_of, site_domain
 
 
 @dataclass
@@ -34,6 +34,7 @@ class CrawlSummary:
     documents_saved: int = 0
     documents_skipped: dict[str, int] = field(default_factory=dict)   # status → count
     documents_scanned: int = 0
+    documents_gone: int = 0          # stored by an earlier crawl, no longer linked: marked missing
     exit_code: int | None = None
 
     def as_json(self) -> dict:
@@ -125,14 +126,18 @@ def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, item
     return summary, [d for d in documents if d["status"] == "saved"]
 
 
-def document_ref(url: str, cache_path: str) -> FileRef:
-    """A downloaded document as the archive tables see it: root = the web origin
-    ('http://www.korsbaek.dk'), path = the URL's path (and query)."""
+def document_key(url: str) -> tuple[str, str]:
+    """(root, path) of a web document in the documents table: the web origin ('http://www.korsbaek.dk')
+    and the URL's path (and query)."""
     parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{parts.scheme}://{parts.netloc}", parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def document_ref(url: str, cache_path: str) -> FileRef:
+    """A downloaded document as the archive tables see it (`document_key`)."""
+    root, path = document_key(url)
     st = os.stat(cache_path)
-    return FileRef(root=f"{parts.scheme}://{parts.netloc}", path=path, abs_path=cache_path, size=st.st_size,
-                   mtime=st.st_mtime)
+    return FileRef(root=root, path=path, abs_path=cache_path, size=st.st_size, mtime=st.st_mtime)
 
 
 def scan_documents(con: duckdb.DuckDBPyConnection, run_id: int, documents: list[dict]) -> int:
@@ -159,6 +164,41 @@ def scan_documents(con: duckdb.DuckDBPyConnection, run_id: int, documents: list[
             raise
         stored += 1
     return stored
+
+
+def mark_gone_documents(con: duckdb.DuckDBPyConnection, run_id: int, allowed_domains: list[str],
+                        linked_urls: list[str]) -> int:
+    """Documents that earlier crawls stored from these sites and this crawl found no link to any
+    more: marked missing (kept, with their evidence, as archive files that disappear are). Call only
+    for a crawl that fetched documents and visited the whole site (not cut short by its page limit
+    or an error), or documents on pages it never reached would be marked too. Returns how many."""
+    linked = {document_key(url) for url in linked_urls}
+    roots = [root for (root,) in con.execute(
+        "SELECT DISTINCT root FROM documents WHERE root LIKE 'http%' AND missing_since_run IS NULL").fetchall()
+        if any(host_of(root) == d or host_of(root).endswith("." + d) for d in allowed_domains)]
+    if not roots:
+        return 0
+    gone = [(root, path) for root, path, container in con.execute(
+        "SELECT root, path, container FROM documents WHERE root IN (SELECT unnest(?))"
+        " AND missing_since_run IS NULL AND last_seen_run < ?", [roots, run_id]).fetchall()
+        if (root, path) not in linked and (root, container) not in linked]
+    for root in sorted({root for root, _ in gone}):
+        con.execute("UPDATE documents SET missing_since_run = ? WHERE root = ? AND path IN (SELECT unnest(?))",
+                    [run_id, root, [path for r, path in gone if r == root]])
+    return len(gone)
+
+
+def mark_gone_after(con: duckdb.DuckDBPyConnection, summary: CrawlSummary) -> None:
+    """After a complete crawl that fetched documents, mark those no longer linked as missing."""
+    max_pages, domains = con.execute("SELECT max_pages, allowed_domains FROM web_crawls WHERE run_id = ?",
+                                     [summary.run_id]).fetchone()
+    if summary.exit_code != 0 or summary.pages >= max_pages:
+        return   # cut short: pages it did not reach may still link their documents
+    urls = [url for (url,) in con.execute("SELECT url FROM web_documents WHERE run_id = ?",
+                                          [summary.run_id]).fetchall()]
+    con.execute("BEGIN")
+    summary.documents_gone = mark_gone_documents(con, summary.run_id, list(domains), urls)
+    con.execute("COMMIT")
 
 
 def finish_crawl(con: duckdb.DuckDBPyConnection, summary: CrawlSummary, *, error: str | None = None) -> None:

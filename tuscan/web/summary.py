@@ -23,6 +23,9 @@ def crawl_summary(con: duckdb.DuckDBPyConnection, summary: CrawlSummary) -> str:
         skipped = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(s.documents_skipped.items()))
         parts.append(f"Linked documents: {s.documents_saved} downloaded, {s.documents_scanned} scanned"
                      + (f"; skipped: {skipped}" if skipped else "") + ".")
+    if s.documents_gone:
+        parts.append(f"Documents an earlier crawl stored and no page links any more: {s.documents_gone}, marked"
+                     " missing (their evidence is kept).")
     systems = con.execute(
         "SELECT system, any_value(category), count(DISTINCT target_url), bool_or(coalesce(login_verified, false))"
         " FROM web_findings WHERE run_id = ? AND system IS NOT NULL GROUP BY system ORDER BY system",
