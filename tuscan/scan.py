@@ -670,6 +670,7 @@ def scan(
     try:
         for root, only in roots:
             for chunk in _chunks(walk(root, only), LOOKUP_CHUNK):
+                write_ready()   # what is read is stored before looking up: a copy is linked, not read again
                 stored = _lookup(con, root, [r.path for r in chunk])
                 unchanged, to_hash = [], []
                 con.execute("BEGIN")
