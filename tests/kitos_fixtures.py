@@ -295,3 +295,14 @@ class FakeKitos:
 
     def calls(self, path: str) -> list[dict]:
         return [q for _, p, q, _ in self.requests if p == path]
+
+
+def write_exports(folder: Path, *, usage_name: str = "IT Systemer Overblik.xlsx", catalog: str = "current",
+                  contracts_encoding: str = "utf-8-sig") -> dict[str, Path]:
+    """The three KITOS exports (usage, catalog, contracts) as a municipality downloads them."""
+    return {
+        "usage": write_xlsx(folder / usage_name, *usage_table("current")),
+        "catalog": write_xlsx(folder / "IT Systemkatalog Overblik.xlsx", *catalog_table(catalog)),
+        "contracts": write_csv(folder / "IT Kontrakter Overblik.csv", *contracts_table(),
+                               encoding=contracts_encoding),
+    }

@@ -10,11 +10,9 @@ from tests.kitos_fixtures import (
     BOOKING_UUID,
     KORSBAEK_CVR,
     FakeKitos,
-    catalog_table,
-    contracts_table,
     usage_table,
     write_csv,
-    write_xlsx,
+    write_exports,
 )
 from tuscan import db as database
 from tuscan.candidates import COMMON_PUBLIC_SIGNAL, MENTION, SENSITIVE, SHARED_SIGNAL
@@ -25,14 +23,8 @@ from tuscan.kitos.load import import_exports
 
 @pytest.fixture
 def exports(tmp_path):
-    files = {}
-    headers, rows = usage_table("current")
-    files["usage"] = write_xlsx(tmp_path / "IT Systemer Overblik", headers, rows)
-    headers, rows = catalog_table("old")
-    files["catalog"] = write_xlsx(tmp_path / "IT Systemkatalog Overblik.xlsx", headers, rows)
-    headers, rows = contracts_table()
-    files["contracts"] = write_csv(tmp_path / "IT Kontrakter Overblik.csv", headers, rows, encoding="cp1252")
-    return files
+    # An export saved without its extension, the older catalog layout and a cp1252 CSV.
+    return write_exports(tmp_path, usage_name="IT Systemer Overblik", catalog="old", contracts_encoding="cp1252")
 
 
 def _count(db, sql: str) -> int:

@@ -18,10 +18,9 @@ import sql
 from tests.kitos_fixtures import (
     KORSBAEK_CVR,
     FakeKitos,
-    catalog_table,
-    contracts_table,
     usage_table,
     write_csv,
+    write_exports,
     write_xlsx,
 )
 from tuscan import db as database
@@ -38,14 +37,7 @@ WHEN = r"on \d{4}-\d\d-\d\d \d\d:\d\d"
 
 @pytest.fixture
 def exports(tmp_path):
-    files = {}
-    headers, rows = usage_table("current")
-    files["usage"] = write_xlsx(tmp_path / "IT Systemer Overblik.xlsx", headers, rows)
-    headers, rows = catalog_table("current")
-    files["catalog"] = write_xlsx(tmp_path / "IT Systemkatalog Overblik.xlsx", headers, rows)
-    headers, rows = contracts_table()
-    files["contracts"] = write_csv(tmp_path / "IT Kontrakter Overblik.csv", headers, rows)
-    return files
+    return write_exports(tmp_path)
 
 
 def changed_usage(path):
