@@ -80,7 +80,8 @@ class MunicipalitySpider(scrapy.Spider):
         self.pages_requested: set[str] = set()
         self.targets_checked: set[str] = set()
         self.documents_requested: set[str] = set()
-        self.links_seen: set[tuple[str, str]] = set()
+        # (target, text) -> (depth, page) of the page it is recorded on; see candidate_link.
+        self.links_seen: dict[tuple[str, str], tuple[int, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -161,15 +162,19 @@ class MunicipalitySpider(scrapy.Spider):
     def candidate_link(self, page_url: str, anchor, url: str, host: str, on_site: bool, depth: int
                        ) -> LinkItem | None:
         """A LinkItem when the link looks like self-service. A link repeated with the same text on
-        many pages (a menu or footer) is recorded once, on the first page it was found on."""
+        many pages (a menu or footer) is recorded on one of them: the shallowest, and of those the
+        first by URL. Pages arrive in no fixed order, so a link is reported again when a better page
+        for it turns up, and `tuscan.web.load` keeps the best report; the choice then does not
+        depend on which response came first."""
         text = _label(anchor)
         keyword = LINK_KEYWORDS.search(text)
         known = None if on_site else match_host(host)
         if not keyword and not known:
             return None
-        if (url, text) in self.links_seen:
+        recorded = self.links_seen.get((url, text))
+        if recorded is not None and recorded <= (depth, page_url):
             return None
-        self.links_seen.add((url, text))
+        self.links_seen[(url, text)] = (depth, page_url)
         reasons = ([f"text: {keyword.group(0)}"] if keyword else []) + ([f"host: {known.pattern}"] if known else [])
         return LinkItem(page_url, text[:300], url, host, on_site, "; ".join(reasons), depth)
 

@@ -105,6 +105,21 @@ def test_only_the_latest_finished_crawl_counts(tmp_path):
         assert con.execute("SELECT DISTINCT run_id FROM web_findings").fetchall() == [(run2,)]
 
 
+def test_a_link_on_several_pages_is_stored_once_on_the_shallowest_then_first_page(tmp_path):
+    target, host = "https://korsbaek.renoweb.dk/a", "korsbaek.renoweb.dk"
+    found_on = [(START + "nyheder/2024/", 3), (START + "selvbetjening/", 1), (START + "borger/affald/", 1),
+                (START + "borger/", 2)]
+    reports = [dict(link(page, "Bestil storskrald", target, host), depth=depth) for page, depth in found_on]
+    first = loaded(tmp_path, [ITEMS[0], *reports])
+    reports.reverse()
+    (tmp_path / "again").mkdir()
+    second = loaded(tmp_path / "again", [ITEMS[0], *reports])
+    for path, summary in (first, second):
+        assert (summary.links, summary.targets) == (1, 1)
+        with db.reading(path) as con:
+            assert con.execute("SELECT page_url, depth FROM web_links").fetchall() == [(START + "borger/affald/", 1)]
+
+
 def test_own_system_names():
     starts = ["https://www.korsbaek.dk/"]
     assert own_system_name("https://www.korsbaek.dk/minside/login", starts) == "korsbaek.dk/minside"

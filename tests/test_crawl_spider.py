@@ -166,3 +166,25 @@ def test_depth_limit_holds(tmp_path):
     assert max(depths.values()) == 2
     assert f"http://{SITE}/nyheder/arkiv/1/" in depths            # depth 2
     assert "/nyheder/arkiv/2/" not in proxy.paths(SITE)            # depth 3
+
+
+@pytest.mark.parametrize("order, reports", [([0, 1, 2, 3], 3), ([3, 2, 1, 0], 2), ([2, 3, 0, 1], 1)])
+def test_a_repeated_link_is_reported_until_its_best_page_is_seen(order, reports):
+    """Pages arrive in any order; what the spider last reports for a link is its shallowest page,
+    then the first by URL, and a worse page reports nothing."""
+    from scrapy import Selector
+
+    from spiders.municipality import MunicipalitySpider
+
+    spider = MunicipalitySpider(START_URL)
+    target = "http://korsbaek.renoweb.dk/Legacy/selvbetjening/mit_affald.aspx"
+    anchor = Selector(text=f'<a href="{target}">Bestil  storskrald</a>').css("a")[0]
+    pages = [(f"http://{SITE}/nyheder/2024/", 3), (f"http://{SITE}/selvbetjening/", 1),
+             (f"http://{SITE}/borger/affald/", 1), (f"http://{SITE}/borger/", 2)]
+    found = [spider.candidate_link(page, anchor, target, "korsbaek.renoweb.dk", False, depth)
+             for page, depth in (pages[i] for i in order)]
+    reported = [r for r in found if r]
+    assert len(reported) == reports
+    assert (reported[-1].page_url, reported[-1].depth, reported[-1].link_text) == (
+        f"http://{SITE}/borger/affald/", 1, "Bestil storskrald")
+    assert all((r.depth, r.page_url) > (1, f"http://{SITE}/borger/affald/") for r in reported[:-1])

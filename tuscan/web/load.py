@@ -81,15 +81,22 @@ def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, item
                ) -> tuple[CrawlSummary, list[dict]]:
     """Store the spider's records for one run, in one transaction. Returns the summary and the
     saved documents (for `scan_documents`)."""
-    pages, links, verifications, errors, documents = [], [], [], [], []
+    pages, verifications, errors, documents = [], [], [], []
+    best_links: dict[tuple[str, str], tuple] = {}  # (target, text) -> row
     for item in read_items(items_path):
         kind = item.get("item")
         if kind == "PageItem":
             pages.append((run_id, item["url"], item["depth"], item["status"], item["content_type"], item["title"],
                           item["referer"]))
         elif kind == "LinkItem":
-            links.append((run_id, item["page_url"], item["link_text"], item["target_url"], item["target_host"],
-                          item["on_site"], item["reason"], item["depth"]))
+            # The spider reports a link again when it finds it on a better page (see
+            # MunicipalitySpider.candidate_link): keep the shallowest page, then the first by URL.
+            key = (item["target_url"], item["link_text"])
+            row = (run_id, item["page_url"], item["link_text"], item["target_url"], item["target_host"],
+                   item["on_site"], item["reason"], item["depth"])
+            best = best_links.get(key)
+            if best is None or (row[7], row[1]) < (best[7], best[1]):
+                best_links[key] = row
         elif kind == "VerificationItem":
             verifications.append((run_id, item["target_url"], item["target_host"], item["status"],
                                   item["http_status"], item["login_verified"], item["evidence"], item["error"]))
@@ -97,6 +104,7 @@ def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, item
             errors.append((run_id, item["url"], item["referer"], item["error"], item["http_status"]))
         elif kind == "DocumentItem":
             documents.append(item)
+    links = list(best_links.values())
     summary = CrawlSummary(run_id, start_url, pages=len(pages), page_errors=len(errors), links=len(links),
                            targets=len({row[3] for row in links}),
                            verified_logins=sum(1 for v in verifications if v[5]),
