@@ -2,6 +2,7 @@
 
     python bench/corpus.py --size small --out /tmp/tuscan-bench/small     # ~2,000 PDF pages + 100 DOCX
     python bench/corpus.py --size large --out /tmp/tuscan-bench/large     # ~22,000 PDF pages + 1,000 DOCX
+    python bench/corpus.py --size large --real --out /tmp/tuscan-bench/real  # copies of real documents
 
 Fast by construction: a few dozen *template* documents are laid out with reportlab (invariant=1), and
 every file of the corpus is a template copy whose case number (in the document information, which
@@ -10,6 +11,14 @@ file differ (so tuscan cannot link copies by content hash and must extract every
 cross-reference offsets stay valid. The pages are like those of a real text PDF: ~50 full lines in
 an embedded subset TrueType font (Bitstream Vera, shipped with reportlab) with a ToUnicode map, in
 Flate-compressed content streams.
+
+A second corpus, `generate_real`, is built from real public documents instead: the PDFs and DOCX
+of ../shared/realdata (see MANIFEST.md there), copied until the size's page count is reached. Each
+copy is made unique without changing what it reads as: a PDF gets a comment line after its %%EOF, a
+DOCX a zip-archive comment. A page of these real contracts and specifications costs poppler
+(pdfgrep, pdftotext) about 1.5 times what a generated page costs, and PDFium about the same, so the
+comparison with those tools differs between the two corpora; bench/results.md reports both. The
+real corpus has no known occurrences: the report compares tuscan's hits with pdfgrep's instead.
 
 The templates hold the keyword spellings of DESIGN.md §3, including words split by hyphenation
 across line breaks ("Nem-⏎ID", "medarbejder-⏎signaturen"): a line-based grep cannot see those.
@@ -36,6 +45,13 @@ SIZES = {
     "small": (200, 100),
     "large": (2200, 1000),
 }
+# Real corpus: (PDF pages at least, DOCX files) per size.
+REAL_SIZES = {
+    "tiny": (150, 10),
+    "small": (2000, 100),
+    "large": (20000, 1000),
+}
+REAL_DOCUMENTS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
 TEMPLATES = 24
 CASE_TOKEN = b"2024-000000"
 CASE_FORMAT = "2024-{:06d}"
@@ -239,6 +255,73 @@ def generate(out: Path, size: str = "small", seed: int = 2024) -> dict:
     return manifest
 
 
+def unique_pdf(data: bytes, number: int) -> bytes:
+    """The PDF with a comment line after its end: readers find the cross-reference table from the
+    last `startxref`, which stays within the file's last kilobyte."""
+    return data + b"\n%% tuscan-bench copy %06d\n" % number
+
+
+def unique_docx(data: bytes, number: int) -> bytes:
+    """The DOCX with its zip-archive comment set (the end-of-central-directory record's last field)."""
+    comment = b"tuscan-bench copy %06d" % number
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        raise ValueError("not a zip archive (no end-of-central-directory record)")
+    return data[: end + 20] + len(comment).to_bytes(2, "little") + comment
+
+
+def generate_real(out: Path, size: str = "small", documents: Path = REAL_DOCUMENTS) -> dict:
+    """Write a corpus of copies of the real PDFs and DOCX under `documents` into `out` (created;
+    must be empty or absent) and return the manifest. Whole rounds of the PDFs are copied until the
+    page count of `size` is reached; the DOCX are copied in turn up to its file count."""
+    import pypdfium2 as pdfium
+
+    pdf_pages_wanted, docx_files = REAL_SIZES[size]
+    pdf_sources = sorted(documents.rglob("*.pdf"))
+    docx_sources = sorted(documents.rglob("*.docx"))
+    if not pdf_sources:
+        raise SystemExit(f"no PDFs under {documents}: the real corpus needs the public documents there")
+    for sources in (pdf_sources, docx_sources):
+        names = [path.name for path in sources]
+        if len(set(names)) < len(names):   # copies of one round share a folder
+            raise SystemExit(f"two documents under {documents} have the same file name")
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise SystemExit(f"{out} is not empty")
+    pdfs = []
+    for path in pdf_sources:
+        data = path.read_bytes()
+        document = pdfium.PdfDocument(data)
+        pdfs.append((path, data, len(document)))
+        document.close()
+    manifest: dict = {"size": size, "kind": "real", "source": str(documents), "files": {}, "pdf_pages": 0,
+                      "pdf_files": 0, "docx_files": 0, "bytes": 0}
+    number = 0
+    while manifest["pdf_pages"] < pdf_pages_wanted:
+        round_no = manifest["pdf_files"] // len(pdfs)
+        for path, data, pages in pdfs:
+            number += 1
+            rel = f"pdf/kopi-{round_no:03d}/{path.name}"
+            copy = unique_pdf(data, number)
+            _write(out / rel, copy)
+            manifest["files"][rel] = {"pages": pages, "source": str(path.relative_to(documents))}
+            manifest["pdf_pages"] += pages
+            manifest["pdf_files"] += 1
+            manifest["bytes"] += len(copy)
+    docx = [(path, path.read_bytes()) for path in docx_sources]
+    for index in range(docx_files if docx else 0):
+        path, data = docx[index % len(docx)]
+        number += 1
+        rel = f"docx/kopi-{index // len(docx):03d}/{path.name}"
+        copy = unique_docx(data, number)
+        _write(out / rel, copy)
+        manifest["files"][rel] = {"pages": 1, "source": str(path.relative_to(documents))}
+        manifest["docx_files"] += 1
+        manifest["bytes"] += len(copy)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
+    return manifest
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -271,9 +354,14 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--real", nargs="?", type=Path, const=REAL_DOCUMENTS, metavar="DOCUMENTS",
+                        help=f"copy real documents instead of generating pages (default: {REAL_DOCUMENTS})")
     args = parser.parse_args()
     started = time.perf_counter()
-    manifest = generate(args.out, args.size, args.seed)
+    if args.real:
+        manifest = generate_real(args.out, args.size, args.real)
+    else:
+        manifest = generate(args.out, args.size, args.seed)
     print(f"{args.out}: {manifest['pdf_files']} PDFs ({manifest['pdf_pages']} pages), "
           f"{manifest['docx_files']} DOCX, {manifest['bytes'] / 1e6:.1f} MB "
           f"in {time.perf_counter() - started:.1f} s")

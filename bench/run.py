@@ -4,11 +4,13 @@ same files (issue 2 and issue 8).
     .venv/bin/python bench/run.py --size small              # ~2,000 PDF pages + 100 DOCX, ~3 min
     .venv/bin/python bench/run.py --size large              # ~21,000 PDF pages + 1,000 DOCX
     .venv/bin/python bench/run.py --size small --modes no-prefect --no-append   # quick check
+    .venv/bin/python bench/run.py --size large --real       # copies of the real documents, ≥ 20,000 pages
 
 Steps, each a separate command timed from outside (wall time including interpreter and Prefect
 start-up) while the peak RSS of its whole process tree is sampled:
 
-1. generate the corpus (bench/corpus.py) into --work (kept between runs of the same size);
+1. generate the corpus (bench/corpus.py) into --work (kept between runs of the same size); with
+   --real, copies of the public documents in ../shared/realdata instead of generated pages;
 2. for each mode — `no-prefect` (`tuscan discover --no-prefect`), `prefect` (the Prefect flow with
    its temporary server, as a user without a server gets it) and `prefect-server` (the flow with
    PREFECT_API_URL pointing at a running `prefect server start`) —
@@ -20,7 +22,7 @@ start-up) while the peak RSS of its whole process tree is sampled:
 4. `pdftotext` over every PDF on all cores (`xargs -P`), the practical bound for extraction;
 5. plain sequential `pdfplumber.extract_text()` on a sample of PDFs;
 6. keyword recall of tuscan and pdfgrep against the generator's known occurrences, hyphen-split
-   occurrences separately.
+   occurrences separately; for the real corpus, which has none, their hits per term side by side.
 
 It prints a table and appends it, with the machine and commit, to bench/results.md. pdfgrep and
 poppler-utils are installed from Debian (apt-get) when missing and the script runs as root.
@@ -48,7 +50,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from bench.corpus import PDFGREP_PATTERNS, generate, load_manifest, recall, term_of_match  # noqa: E402
+from bench.corpus import (  # noqa: E402
+    PDFGREP_PATTERNS,
+    REAL_DOCUMENTS,
+    generate,
+    generate_real,
+    load_manifest,
+    recall,
+    term_of_match,
+)
 from bench.prefect_server import prefect_server, server_env  # noqa: E402
 
 RESULTS = HERE / "results.md"
@@ -300,8 +310,9 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
            pdftotext: Measured | None, plumber: tuple[float, int] | None) -> str:
     pages, files = manifest["pdf_pages"], manifest["pdf_files"] + manifest["docx_files"]
     megabytes = manifest["bytes"] / 1e6
+    kind = "real-document" if manifest.get("kind") == "real" else "generated"
     lines = [
-        f"## {dt.datetime.now():%Y-%m-%d %H:%M} — {args.size} corpus ({manifest['pdf_files']} PDFs, "
+        f"## {dt.datetime.now():%Y-%m-%d %H:%M} — {args.size} {kind} corpus ({manifest['pdf_files']} PDFs, "
         f"{pages:,} pages; {manifest['docx_files']} DOCX; {megabytes:.0f} MB)",
         "",
         f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/run.py {' '.join(sys.argv[1:])}`. "
@@ -380,6 +391,8 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
     if plumber and pdftotext:
         lines.append(f"- pdfplumber sequential: {plumber[1] / plumber[0]:,.0f} pages/s "
                      f"(pdftotext on {args.cores} cores: {pages / pdftotext.wall:,.0f} pages/s).")
+    if manifest.get("kind") == "real":
+        return "\n".join(lines + hits_side_by_side(manifest, tuscan, grep)) + "\n"
     recall_lines = []
     for name, found in (("tuscan", next(iter(tuscan.values()))["first"].extra.get("found")),
                         ("pdfgrep", grep["first"].extra.get("found") if grep else None)):
@@ -401,9 +414,38 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
     return "\n".join(lines + recall_lines) + "\n"
 
 
+def hits_side_by_side(manifest: dict, tuscan: dict[str, dict[str, Measured]],
+                      grep: dict[str, Measured] | None) -> list[str]:
+    """Real documents have no known occurrences: tuscan's hits and pdfgrep's matches per term, in
+    the PDFs both read."""
+    totals: dict[str, dict[str, int]] = {}
+    first_mode = next(iter(tuscan.values()))["first"].extra.get("found")
+    for name, found in (("tuscan", first_mode[0] if first_mode else None),
+                        ("pdfgrep", grep["first"].extra.get("found") if grep else None)):
+        if found is None:
+            continue
+        counts: dict[str, int] = defaultdict(int)
+        for rel, terms in found.items():
+            if rel.endswith(".pdf") and rel in manifest["files"]:
+                for term, count in terms.items():
+                    counts[term] += count
+        totals[name] = counts
+    if not totals:
+        return []
+    others = sum(count for term, count in totals.get("tuscan", {}).items() if term not in PDFGREP_PATTERNS)
+    return ["", "Keyword hits in the PDFs, for the terms pdfgrep is given (real documents have no known "
+            "occurrences to compute recall against):", ""] + [
+        f"- {name}: " + ", ".join(f"{term} {counts.get(term, 0):,}" for term in PDFGREP_PATTERNS) + "."
+        for name, counts in totals.items()] + (
+        [f"- tuscan's other keyword-file terms (DESIGN.md §3), which pdfgrep is not given: {others:,} hits."]
+        if "tuscan" in totals else [])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=("tiny", "small", "large"), default="small")
+    parser.add_argument("--real", nargs="?", type=Path, const=REAL_DOCUMENTS, metavar="DOCUMENTS",
+                        help=f"a corpus of copies of real documents (default: {REAL_DOCUMENTS})")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tuscan-bench")
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated subset of {MODES}")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="processes for pdftotext")
@@ -417,11 +459,14 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
 
-    corpus = args.work / f"corpus-{args.size}"
+    corpus = args.work / (f"corpus-real-{args.size}" if args.real else f"corpus-{args.size}")
     if not (corpus / "manifest.json").exists():
         shutil.rmtree(corpus, ignore_errors=True)
         started = time.perf_counter()
-        generate(corpus, args.size)
+        if args.real:
+            generate_real(corpus, args.size, args.real)
+        else:
+            generate(corpus, args.size)
         print(f"generated {corpus} in {time.perf_counter() - started:.1f} s", flush=True)
     manifest = load_manifest(corpus)
     if "pdfgrep" not in skip or "pdftotext" not in skip:

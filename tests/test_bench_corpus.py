@@ -63,3 +63,23 @@ def test_recall_counts_at_most_the_known_occurrences():
     assert recall(manifest, found, suffix=".pdf") == (2, 4)
     assert recall(manifest, {}, hyphen_only=True) == (0, 1)
     assert recall(manifest, {"a.pdf": {"nemid": 1}}, hyphen_only=True) == (1, 1)
+
+
+def test_real_corpus_copies_read_like_their_sources(tmp_path, realdata):
+    """Each copy of a real document has its own bytes (so it is read, not linked by hash) and reads
+    as its source does: the same pages, text and hits."""
+    from bench.corpus import generate_real
+
+    manifest = generate_real(tmp_path, "tiny", realdata)
+    pdfs = [rel for rel in manifest["files"] if rel.endswith(".pdf")]
+    docx = [rel for rel in manifest["files"] if rel.endswith(".docx")]
+    assert manifest["pdf_pages"] >= 150 and len(docx) == manifest["docx_files"] == 10
+    assert len({(tmp_path / rel).read_bytes() for rel in manifest["files"]}) == len(manifest["files"])
+    for rel in pdfs[:7] + docx[:3]:
+        entry = manifest["files"][rel]
+        copy, source = extract_file(str(tmp_path / rel), rel), extract_file(str(realdata / entry["source"]), rel)
+        assert copy.status == source.status == "ok", (rel, copy.error)
+        assert copy.pages == source.pages
+        assert copy.hits == source.hits
+        if rel.endswith(".pdf"):
+            assert len(copy.pages) == entry["pages"]
