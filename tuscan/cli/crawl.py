@@ -62,10 +62,12 @@ def crawl(url: str, max_pages: int, max_depth: int, documents: bool, allow_domai
         progress.done()
     else:
         from flows.crawl import crawl_flow
+        from tuscan.cli.heartbeats import without_unrequested_heartbeats
 
-        result = crawl_flow(url, db=db, max_pages=max_pages, max_depth=max_depth, allow_domains=list(allow_domains),
-                            documents=documents, contact=contact, settings=settings, wait=wait,
-                            show_progress=True)
+        with without_unrequested_heartbeats():
+            result = crawl_flow(url, db=db, max_pages=max_pages, max_depth=max_depth,
+                                allow_domains=list(allow_domains), documents=documents, contact=contact,
+                                settings=settings, wait=wait, show_progress=True)
         from tuscan.web.load import CrawlSummary
 
         summary = CrawlSummary(result.pop("run_id"), url, **result)

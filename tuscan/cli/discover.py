@@ -77,10 +77,12 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
         progress.done(summary)
     else:
         from flows.discover import discover as discover_with_flow
+        from tuscan.cli.heartbeats import without_unrequested_heartbeats
 
-        discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
-                           wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
-                           refind=refind)
+        with without_unrequested_heartbeats():
+            discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
+                               wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
+                               refind=refind)
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
     if not no_prefect:

@@ -142,9 +142,11 @@ def run_command(config_path: str | None, no_prefect: bool) -> None:
         written = result.written
     else:
         from flows.pipeline import pipeline_flow
+        from tuscan.cli.heartbeats import without_unrequested_heartbeats
         from tuscan.cli.quiet_exit import silence_interpreter_teardown
 
-        steps = pipeline_flow(config_path)
+        with without_unrequested_heartbeats():
+            steps = pipeline_flow(config_path)
         written = steps.get("report", [])
         silence_interpreter_teardown()
     with database.reading(config.db) as con:
