@@ -188,3 +188,36 @@ def test_searching_in_worker_processes_gives_the_same_hits(tmp_path, archive, ke
     assert found[2] == found[1]
     assert found[2][:2] == (2, 1)
     assert any(row[4] == "kommunelogin" for row in found[2][2])
+
+
+def _decide(db_path, tmp_path):
+    result = CliRunner().invoke(main, ["decide", "Korsbæk Booking", "--category", "own", "--by", "test",
+                                       "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+
+
+def _import_kitos(db_path, tmp_path):
+    from tests.kitos_fixtures import write_exports
+    from tuscan.kitos.load import import_exports
+
+    (tmp_path / "kitos").mkdir()
+    assert import_exports(list(write_exports(tmp_path / "kitos").values()), db_path).classified
+
+
+@pytest.mark.parametrize("command", [_decide, _import_kitos], ids=["decide", "kitos import"])
+def test_every_command_that_classifies_uses_the_keyword_file_in_effect(tmp_path, archive, keywords, command):
+    """Not only discover and classify: a command that classifies after the keyword file changed
+    searches the stored text again first, so the inventory does not depend on which command ran last."""
+    booking = archive / "Bookingfirmaet" / "Korsbæk Booking"
+    booking.mkdir(parents=True)
+    (booking / "Kontrakt.txt").write_text("Borgerne booker lokaler og logger ind med MitID.", "utf-8")
+    db_path = tmp_path / "i.duckdb"
+    run_discover([str(archive)], str(db_path), runner="inline")
+    assert state(db_path)["doc"] == (False, [])
+
+    add_login_term(keywords)
+    command(db_path, tmp_path)
+    after = state(db_path)
+    assert after["doc"] == (True, ["kommunelogin"])
+    assert after["category"] == ("own",)
+    assert after["versions"] == {keyword_fingerprint()}

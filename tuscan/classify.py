@@ -178,6 +178,17 @@ def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> 
     return candidates
 
 
+def classify_current(con: duckdb.DuckDBPyConnection, *, workers: int = 1) -> ClassifyResult:
+    """Classify with current keyword hits: documents searched with an older keyword file are
+    searched again from their stored text first (`tuscan.refind`), so the inventory does not depend
+    on which command last classified. What every command that classifies calls; no transaction may
+    be open."""
+    from tuscan.refind import refind
+
+    refind(con, workers=workers)
+    return classify(con)
+
+
 def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
     """Rebuild the inventory from stored findings. Idempotent; decisions are kept."""
     run_id = start_run(con, "classify", {})

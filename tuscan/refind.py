@@ -4,9 +4,10 @@ Users extend `reference/keywords.toml` (the seed's keyword list ends in "m.fl.",
 a rescan does not read unchanged files again, so text read before the change would never be searched
 for the new terms. Every content therefore records the fingerprint of the keyword set its hits were
 found with (`contents.keywords_version`, migration 006): the sha256 of the keyword file's bytes.
-`tuscan discover` finds the hits again, from the stored page text (already NFC and CPR-masked), for
-every content whose fingerprint differs from the keyword file in effect — no file is read again,
-no page OCR'd again — and `tuscan discover --refind` does it for every content.
+`tuscan discover`, and every other command before it classifies (`tuscan.classify.classify_current`),
+finds the hits again, from the stored page text (already NFC and CPR-masked), for every content
+whose fingerprint differs from the keyword file in effect — no file is read again, no page OCR'd
+again — and `tuscan discover --refind` does it for every content.
 
 The keyword file in effect is `reference/keywords.toml`, or the file named by the environment
 variable TUSCAN_KEYWORDS. Workers compute the fingerprint themselves and it travels with their

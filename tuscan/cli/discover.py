@@ -131,10 +131,10 @@ def decide(system: str, category: str, level: str | None, note: str | None, deci
     Example:
         tuscan decide "Korsbæk Parkering" --category own --level Lav --note "Kun navn og nummerplade"
     """
-    from tuscan.classify import classify
+    from tuscan.classify import classify_current
     from tuscan.decisions import record_decision
 
     with database.writing(db, wait=wait, command="decide") as con:
         decision = record_decision(con, system, category, level=level, note=note, decided_by=decided_by)
-        classify(con)
+        classify_current(con)
     click.echo(decision)

@@ -116,12 +116,10 @@ class KitosSummary:
                            "replaced": [r.origin for r in f.replaced]} for f in self.files], "notes": self.notes}
 
 
-def _classify(con: duckdb.DuckDBPyConnection) -> str | None:
-    try:
-        from tuscan.classify import classify
-    except ImportError:   # the lead's classifier not there yet: the rows are stored, classify later
-        return None
-    return classify(con).describe()
+def _classify(con: duckdb.DuckDBPyConnection) -> str:
+    from tuscan.classify import classify_current
+
+    return classify_current(con).describe()
 
 
 def _import_file(con: duckdb.DuckDBPyConnection, run_id: int, path: str | os.PathLike, origin: str,

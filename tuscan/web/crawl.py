@@ -162,9 +162,9 @@ def load_crawl(db: str | os.PathLike, run_id: int, start_url: str, out: str | os
             finish_run(con, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
             raise
         if classify:
-            from tuscan.classify import classify as classify_inventory
+            from tuscan.classify import classify_current
 
-            classify_inventory(con)
+            classify_current(con)
     return summary
 
 
