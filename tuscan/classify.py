@@ -181,8 +181,8 @@ def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> 
 def classify_current(con: duckdb.DuckDBPyConnection, *, workers: int = 1) -> ClassifyResult:
     """Classify with current keyword hits: documents searched with an older keyword file are
     searched again from their stored text first (`tuscan.refind`), so the inventory does not depend
-    on which command last classified. What every command that classifies calls; no transaction may
-    be open."""
+    on which command last classified. Called by every command that classifies (discover searches
+    again within its scan); no transaction may be open."""
     from tuscan.refind import refind
 
     refind(con, workers=workers)

@@ -2,8 +2,8 @@
 
 Prefect (3.9) emits a heartbeat event for every flow run, by default every 180 s, from a thread
 that sleeps in one-second steps; when the flow ends, the engine waits for that thread's current
-step. That is 0–1 s (0.5 s on average) added to every `tuscan discover`, `crawl` and `run`, measured
-in bench/ as most of the spread of the start-up cost. Heartbeats exist to detect crashed runs of
+step. That added 0–1 s to every `tuscan discover`, `crawl` and `run`: 0.7 s by the median of an
+A/B comparison (bench/results.md, notes of 2026-12-01). Heartbeats exist to detect crashed runs of
 deployments (Prefect's "detect zombie flows" guide, which asks for PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 to be set); a command-line run reports its own end in the terminal. Deployment runs (prefect.yaml,
 started by a Prefect worker) do not go through this module and keep their heartbeats, and a user who
