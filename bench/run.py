@@ -14,8 +14,9 @@ start-up) while the peak RSS of its whole process tree is sampled:
 2. for each mode — `no-prefect` (`tuscan discover --no-prefect`), `prefect` (the Prefect flow with
    its temporary server, as a user without a server gets it) and `prefect-server` (the flow with
    PREFECT_API_URL pointing at a running `prefect server start`, warmed up by one unmeasured run) —
-   a discover of an empty folder (the fixed start-up cost; median of three runs), the first scan, an unchanged rescan,
-   and a rescan after touching 1% of the files; the scan phase alone is read from the `runs` table;
+   a discover of an empty folder (the fixed start-up cost; median of three runs), the first scan,
+   an unchanged rescan, and a rescan after touching 1% of the files; the scan phase alone is read
+   from the `runs` table;
    for the first mode also a first scan of the corpus's `pdf/` folder alone, the files pdfgrep and
    pdftotext read (the whole corpus adds the DOCX, which they skip);
 3. `pdfgrep -r -i -c` with the same keywords; then `--cache` twice (fill, then cached);
