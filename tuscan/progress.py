@@ -15,7 +15,7 @@ class ScanProgress:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.interval = interval if interval is not None else (0.2 if self.tty else 10.0)
-        self.last = 0.0
+        self.last: float | None = None   # the first call always writes
         self.started = time.monotonic()
         self.written = ""   # the last line written (a log gets the final line only once)
 
@@ -29,7 +29,7 @@ class ScanProgress:
 
     def __call__(self, summary: ScanSummary, ref: FileRef | None) -> None:
         now = time.monotonic()
-        if now - self.last < self.interval:
+        if self.last is not None and now - self.last < self.interval:
             return
         self.last = now
         self.written = self.line(summary)
