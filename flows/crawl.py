@@ -1,62 +1,29 @@
-"""Crawl: the municipality's website → self-service links, verified logins, linked documents.
-
-A thin flow over the plain functions in `tuscan.web.crawl`: record the run, run the Scrapy spider
-in a subprocess (network I/O, its own task so it can be retried on its own), then store, scan the
-linked documents and classify (the one writer).
-"""
+"""Crawl: the municipality's website → self-service links, verified logins, linked documents — the
+steps of `tuscan crawl` (`tuscan.steps.crawl`), each as a Prefect task: crawl the site (network
+I/O, retried on its own), scan the documents it saved, search stored text again, classify."""
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow
 
+from flows.steps import run_as_tasks
 from tuscan import db as database
-from tuscan.web.crawl import (
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_PAGES,
-    CrawlProgressLine,
-    cache_dir,
-    load_crawl,
-    prepare_crawl,
-    run_spider,
-    spider_command,
-)
-
-
-@task(name="begin-crawl")
-def begin_crawl_task(db: str, start_url: str, allow_domains: list[str], max_pages: int, max_depth: int,
-                     documents: bool, wait: float):
-    return prepare_crawl(db, start_url, allow_domains=allow_domains, max_pages=max_pages, max_depth=max_depth,
-                         documents=documents, wait=wait)
-
-
-@task(name="crawl-site")
-def crawl_site_task(cmd: list[str], out: str, log: str, show_progress: bool = False) -> int:
-    """Run the spider subprocess; returns its exit code."""
-    progress = CrawlProgressLine() if show_progress else None
-    exit_code = run_spider(cmd, out, log, progress)
-    if progress:
-        progress.done()
-    return exit_code
-
-
-@task(name="load-crawl")
-def load_crawl_task(db: str, run_id: int, start_url: str, out: str, exit_code: int, log: str, documents: bool,
-                    wait: float):
-    """Store the crawl's records, scan linked documents, classify."""
-    return load_crawl(db, run_id, start_url, out, exit_code, log, documents=documents, wait=wait)
+from tuscan import steps
+from tuscan.archive.load import ScanOptions
+from tuscan.web.crawl import DEFAULT_DOCUMENT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAGES
 
 
 @flow(name="crawl", log_prints=True)
 def crawl_flow(start_url: str, db: str = database.DEFAULT_DB, max_pages: int = DEFAULT_MAX_PAGES,
                max_depth: int = DEFAULT_MAX_DEPTH, allow_domains: list[str] | None = None, documents: bool = False,
                contact: str | None = None, settings: dict | None = None, wait: float = 0,
-               show_progress: bool = False) -> dict:
+               show_progress: bool = False, document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES) -> dict:
     """Crawl a municipality's website for self-service logins and classify what it finds."""
-    allow = list(allow_domains or [])
-    run_id, out, log = begin_crawl_task(db, start_url, allow, max_pages, max_depth, documents, wait)
-    cmd = spider_command(start_url, out, max_pages=max_pages, max_depth=max_depth, allow_domains=allow,
-                         documents=documents, document_dir=cache_dir(db) / "documents", contact=contact,
-                         settings=settings)
-    exit_code = crawl_site_task(cmd, str(out), str(log), show_progress)
-    summary = load_crawl_task(db, run_id, start_url, str(out), exit_code, str(log), documents, wait)
+    options = steps.CrawlOptions(max_pages=max_pages, max_depth=max_depth, allow_domains=tuple(allow_domains or ()),
+                                 documents=documents, document_max_bytes=document_max_bytes, contact=contact,
+                                 settings=tuple((settings or {}).items()), show_progress=show_progress)
+    results = run_as_tasks(steps.crawl(start_url, db, options, ScanOptions(wait=wait)))
+    summary = results["crawl-website"]
+    print(f"Crawled {summary.pages} page(s): {summary.links} self-service link(s), {summary.verified_logins}"
+          f" verified login(s)")
     return {"run_id": summary.run_id, **summary.as_json()}

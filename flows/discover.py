@@ -1,15 +1,12 @@
-"""Discover: scan contract archives, then identify, match and classify.
+"""Discover: scan contract archives, then classify — the steps of `tuscan discover`
+(`tuscan.steps.discover`), each as a Prefect task.
 
-Thin orchestration over plain functions (`tuscan.scan.scan`, `tuscan.classify.classify`). The flow
-process is always the single DuckDB writer; only extraction and keyword finding move, by `runner`:
-
-- "local" (default): a local pool of worker processes, one per core, with a deadline per file
-  (`tuscan.workers.WorkerPool`); no Prefect task per file or batch.
-- "inline": everything in this process (debugging, tests).
-- "tasks": one Prefect task per batch of files (`tuscan.scan.BATCH_FILES`) on the flow's task runner.
-- "dask": "tasks" on a `prefect_dask.DaskTaskRunner`: a Dask cluster at `dask_address`, or a
-  temporary local one. Dask workers need a real Prefect API (PREFECT_API_URL), otherwise each
-  starts its own temporary server. See docs/performance.md "Scaling out".
+The flow process is always the single DuckDB writer; only extraction and keyword finding move, by
+`runner` (`tuscan.archive.load.RUNNERS`): "local" worker processes with a deadline per document,
+"inline" in this process, "tasks" a Prefect task per batch of files on the flow's task runner, or
+"dask": those tasks on a `prefect_dask.DaskTaskRunner` — a Dask cluster at `dask_address`, or a
+temporary local one. Dask workers need a real Prefect API (PREFECT_API_URL), otherwise each starts
+its own temporary server. See docs/performance.md "Scaling out".
 """
 
 from __future__ import annotations
@@ -18,13 +15,11 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import Limits
+from flows.steps import run_as_tasks
 from tuscan import db as database
-from tuscan import discover as plain
-from tuscan.discover import default_workers
-from tuscan.progress import ScanProgress
-from tuscan.scan import ScanSummary, extract_batch
-
-RUNNERS = ("local", "inline", "tasks", "dask")
+from tuscan import steps
+from tuscan.archive.load import RUNNERS, ScanOptions, default_workers
+from tuscan.archive.reader import Item, extract_batch
 
 
 class UnknownRunner(ValueError):
@@ -34,42 +29,50 @@ class UnknownRunner(ValueError):
 # No cache policy: a batch's inputs are file paths, whose content may change between runs (change
 # detection is the scan's job), and hashing inputs per task would only cost time.
 @task(name="extract-batch", retries=0, cache_policy=NO_CACHE)
-def extract_batch_task(items: list[tuple[str, str, int]], limits: Limits | None = None):
+def extract_batch_task(items: list[Item], limits: Limits | None = None):
     """Extract and search a batch of files (runs wherever the task runner puts it). The size and
     page limits apply; the per-document time limit needs the local runner's worker pool."""
     return extract_batch(items, limits)
 
 
+def task_submitter(options: ScanOptions):
+    """For the "tasks" and "dask" runners: hand each batch to a Prefect task (call inside a flow)."""
+    if options.runner not in RUNNERS:
+        raise UnknownRunner(f"unknown runner {options.runner!r}; choose one of {', '.join(RUNNERS)}")
+    if options.runner not in ("tasks", "dask"):
+        return None
+    limits = options.limits
+
+    def submit(items: list[Item]):
+        return extract_batch_task.submit(items, limits)
+
+    return submit
+
+
 def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
-                 runner: str = "local", wait: float = 0, progress=None, limits=None,
-                 retry_failed: bool = False, refind: bool = False) -> ScanSummary:
-    """`tuscan.discover.run_discover`, plus the runners that need Prefect: "tasks" and "dask" hand
-    each batch to a Prefect task on the current flow's task runner (call inside a flow)."""
-    if runner not in RUNNERS:
-        raise UnknownRunner(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
-    submit = None
-    if runner in ("tasks", "dask"):
-        def submit(items: list[tuple[str, str, int]]):
-            return extract_batch_task.submit(items, limits)
-    return plain.run_discover(paths, db, workers=workers, runner=runner if submit is None else "local",
-                              submit=submit, wait=wait, progress=progress, limits=limits,
-                              retry_failed=retry_failed, refind=refind)
+                 runner: str = "local", **options):
+    """`tuscan.steps.run_discover` with every runner: "tasks" and "dask" hand each batch to a
+    Prefect task on the current flow's task runner (call inside a flow)."""
+    submit = task_submitter(ScanOptions(runner=runner))
+    return steps.run_discover(paths, db, workers=workers, runner="local" if submit else runner, submit=submit,
+                              **options)
 
 
 @flow(name="discover", log_prints=True)
 def discover_flow(paths: list[str], db: str = database.DEFAULT_DB, workers: int | None = None,
                   runner: str = "local", wait: float = 0, show_progress: bool = False,
-                  timeout: float | None = None, retry_failed: bool = False, refind: bool = False) -> dict:
+                  timeout: float | None = None, retry_failed: bool = False, refind: bool = False,
+                  follow_links: bool = False) -> dict:
     """Scan contract archives (folders, zip files) into the inventory and classify the systems.
-    `timeout`: seconds allowed for reading one document (default Limits.timeout_seconds);
-    `retry_failed`: read files that timed out or crashed a reader before; `refind`: find the
-    keyword hits of every stored document again."""
-    progress = ScanProgress() if show_progress else None
-    limits = Limits(timeout_seconds=timeout) if timeout else None
-    summary = run_discover(paths, db, workers=workers, runner=runner, wait=wait, progress=progress, limits=limits,
-                           retry_failed=retry_failed, refind=refind)
-    if progress:
-        progress.done(summary)
+    `timeout`: seconds allowed for reading one document; `retry_failed`: read files that timed out
+    or crashed a reader before; `refind`: find the keyword hits of every stored document again."""
+    options = ScanOptions(workers=workers, runner=runner, wait=wait, show_progress=show_progress,
+                          timeout=timeout or Limits.timeout_seconds, retry_failed=retry_failed, refind=refind,
+                          follow_links=follow_links)
+    results = run_as_tasks(steps.discover(paths, db, options, submit=task_submitter(options)))
+    summary = results["scan-archives"]
+    print(f"Read {summary.extracted} new document(s) of {summary.files_seen} file(s); {summary.read_errors}"
+          f" could not be read, {summary.skipped} skipped")
     return {"run_id": summary.run_id, "files": summary.files_seen, "extracted": summary.extracted,
             "errors": summary.read_errors, "pages": summary.pages, "skipped_failed": summary.skipped_failed,
             "refound": summary.refound}
@@ -103,10 +106,11 @@ def flow_for_runner(runner: str = "local", dask_address: str | None = None):
 def discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: int | None = None,
              runner: str = "local", dask_address: str | None = None, wait: float = 0,
              show_progress: bool = False, timeout: float | None = None, retry_failed: bool = False,
-             refind: bool = False) -> dict:
-    """Run the discover flow on the task runner `runner` needs (what `tuscan discover` calls)."""
+             refind: bool = False, follow_links: bool = False) -> dict:
+    """Run the discover flow on the task runner `runner` needs (what `tuscan discover --prefect` calls)."""
     if runner == "dask" and dask_address and workers is None:
         workers = dask_worker_threads(dask_address)
     return flow_for_runner(runner, dask_address)(paths, db=db, workers=workers, runner=runner, wait=wait,
                                                  show_progress=show_progress, timeout=timeout,
-                                                 retry_failed=retry_failed, refind=refind)
+                                                 retry_failed=retry_failed, refind=refind,
+                                                 follow_links=follow_links)

@@ -29,7 +29,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 @pytest.fixture(scope="session")
 def example_db(tmp_path_factory) -> Path:
     """A database holding a scan of the example archive (read-only use: copy before writing)."""
-    from flows.discover import run_discover
+    from tuscan.steps import run_discover
 
     path = tmp_path_factory.mktemp("example") / "inventory.duckdb"
     run_discover([str(EXAMPLE_ARCHIVE)], str(path), runner="inline")

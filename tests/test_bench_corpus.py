@@ -9,7 +9,7 @@ import pytest
 
 from bench.corpus import FILLER, FORMS, generate, recall, term_of_match
 from extractors.keywords import find_hits
-from tuscan.scan import extract_file
+from tuscan.archive.reader import extract_file
 
 
 @pytest.fixture(scope="module")

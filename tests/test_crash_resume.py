@@ -14,9 +14,9 @@ import zipfile
 
 import pytest
 
-from flows.discover import run_discover
 from tests.conftest import EXAMPLE_ARCHIVE, REPO
 from tuscan import db
+from tuscan.steps import run_discover
 
 FINDINGS = ("SELECT path, status, error, tu_evidence, keywords, excluded, system, sha256"
             " FROM document_findings ORDER BY path")
@@ -25,10 +25,10 @@ FINDINGS = ("SELECT path, status, error, tu_evidence, keywords, excluded, system
 # that the test can kill it between batches.
 DRIVER = textwrap.dedent("""
     import sys, time
-    import tuscan.scan
-    from flows.discover import run_discover
+    import tuscan.archive.scan
+    from tuscan.steps import run_discover
 
-    tuscan.scan.WRITE_FILES = 1   # write each batch as it arrives, so "stored" means committed
+    tuscan.archive.scan.WRITE_FILES = 1   # write each batch as it arrives, so "stored" means committed
 
     def progress(summary, ref):
         if ref is not None:

@@ -128,6 +128,8 @@ def test_own_system_names():
 
 
 def test_documents_no_longer_linked_are_marked_missing_after_a_complete_crawl(tmp_path):
+    from tuscan import steps
+    from tuscan.archive.load import ScanOptions
     from tuscan.web.crawl import load_crawl, prepare_crawl
 
     cache = tmp_path / "cache"
@@ -147,7 +149,9 @@ def test_documents_no_longer_linked_are_marked_missing_after_a_complete_crawl(tm
                 "title": "Forside", "referer": None}
         write_items(out, [page] * pages + docs)
         log.write_text("", "utf-8")
-        return load_crawl(db_path, run_id, START, out, 0, log, documents=True, classify=False)
+        summary = load_crawl(db_path, run_id, START, out, 0, log, documents=True)
+        steps.scan_saved_documents(summary, db_path, ScanOptions(runner="inline"))
+        return summary
 
     def statuses():
         with db.reading(db_path) as con:

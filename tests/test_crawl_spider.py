@@ -18,6 +18,8 @@ from tests.webfixture.site import (
     build_site,
 )
 from tuscan import db
+from tuscan import steps
+from tuscan.archive.load import ScanOptions
 from tuscan.web.crawl import run_crawl
 
 # No delays in tests; a slow host is one that takes longer than a second.
@@ -34,8 +36,9 @@ def crawled(tmp_path_factory):
     """One full crawl with --documents; (database path, proxy, summary)."""
     path = tmp_path_factory.mktemp("crawl") / "inventory.duckdb"
     with proxied(build_site()) as proxy:
-        summary = run_crawl(START_URL, str(path), max_pages=50, max_depth=3, documents=True,
-                            document_max_bytes=DOCUMENT_CAP, settings=FAST, classify=True)
+        options = steps.CrawlOptions(max_pages=50, max_depth=3, documents=True, document_max_bytes=DOCUMENT_CAP,
+                                     settings=tuple(FAST.items()))
+        summary = steps.run_steps(steps.crawl(START_URL, str(path), options, ScanOptions()))["crawl-website"]
     return path, proxy, summary
 
 
@@ -148,7 +151,7 @@ def test_documents_downloaded_scanned_and_oversized_skipped(crawled):
 def test_page_limit_holds(tmp_path):
     path = tmp_path / "inventory.duckdb"
     with proxied(build_site()) as proxy:
-        summary = run_crawl(START_URL, str(path), max_pages=4, max_depth=5, settings=FAST, classify=False)
+        summary = run_crawl(START_URL, str(path), max_pages=4, max_depth=5, settings=FAST)
     assert summary.pages == 4
     # Beyond the 4 pages, the site only saw the one-hop checks of candidate links (not crawled).
     checked = {r[0] for r in query(path, "SELECT target_url FROM web_verifications WHERE target_host = ?", [SITE])}
@@ -161,7 +164,7 @@ def test_page_limit_holds(tmp_path):
 def test_depth_limit_holds(tmp_path):
     path = tmp_path / "inventory.duckdb"
     with proxied(build_site()) as proxy:
-        run_crawl(START_URL, str(path), max_pages=100, max_depth=2, settings=FAST, classify=False)
+        run_crawl(START_URL, str(path), max_pages=100, max_depth=2, settings=FAST)
     depths = dict(query(path, "SELECT url, depth FROM web_pages"))
     assert max(depths.values()) == 2
     assert f"http://{SITE}/nyheder/arkiv/1/" in depths            # depth 2

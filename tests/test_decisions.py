@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from flows.discover import run_discover
 from tests.conftest import EXAMPLE_ARCHIVE
 from tuscan import db
 from tuscan.classify import classify
 from tuscan.decisions import record_decision
 from tuscan.errors import InvalidValue, UnknownSystem
+from tuscan.steps import run_discover
 
 
 def row(path, system):

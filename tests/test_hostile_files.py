@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-import tuscan.scan as scan_module
+import tuscan.archive.scan as scan_module
 from tuscan import db
+from tuscan.archive.reader import extract_batch
+from tuscan.archive.scan import scan
+from tuscan.archive.walk import CHANGED, NOT_REGULAR, SYMLINKED_FOLDER, VANISHED
 from tuscan.privacy import contains_cpr
-from tuscan.scan import CHANGED, SYMLINKED_FOLDER, VANISHED, extract_batch, scan
 
 LOGIN = "Borgerne logger ind med MitID via NemLog-in."
 
@@ -120,14 +122,14 @@ def test_symlink_loops_and_broken_links(tmp_path, root):
     rows = findings(tmp_path / "i.duckdb")
     assert rows["loop-a"] == rows["loop-b"] == ("error", "file could not be read: symlink loop or broken link", False)
     assert rows["brudt.pdf"] == ("error", "file could not be read: symlink loop or broken link", False)
-    assert rows["sub/op"] == ("error", SYMLINKED_FOLDER, False)
+    assert rows["sub/op"] == ("skipped", SYMLINKED_FOLDER, False)
     assert rows["genvej.txt"] == ("ok", None, True)
 
 
 def test_named_pipe_is_not_opened(tmp_path, root):
     os.mkfifo(root / "rør.pdf")
     run(tmp_path / "i.duckdb", root)
-    assert findings(tmp_path / "i.duckdb")["rør.pdf"][:2] == ("error", "not a regular file (device, socket or pipe)")
+    assert findings(tmp_path / "i.duckdb")["rør.pdf"][:2] == ("skipped", NOT_REGULAR)
 
 
 @contextlib.contextmanager
@@ -256,7 +258,7 @@ def test_a_file_over_the_size_limit_is_recorded_as_too_large_not_as_changed(tmp_
     """Only the first max_file_bytes + 1 bytes of a file are read; that short read is the limit at
     work, not a file that changed while it was read (which would be retried on every run)."""
     from extractors import Limits
-    from tuscan.discover import run_discover
+    from tuscan.steps import run_discover
 
     archive = tmp_path / "archive"
     archive.mkdir()

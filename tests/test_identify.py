@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.discover import run_discover
 from tuscan import db
 from tuscan.identify import filename_name, is_generic_folder, name_signal, title_name
+from tuscan.steps import run_discover
 
 FILES = {
     "Kontrakter 2019/KMD A-S/Kontrakt vedr. KMD Nexus.txt":

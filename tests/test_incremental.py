@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from tuscan import db
-from tuscan.scan import scan
+from tuscan.archive.scan import scan
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from tests.kitos_fixtures import (
     write_exports,
 )
 from tuscan import db as database
+from tuscan import steps
 from tuscan.candidates import COMMON_PUBLIC_SIGNAL, MENTION, SENSITIVE, SHARED_SIGNAL
 from tuscan.cli import main
 from tuscan.kitos.candidates import kitos_candidates
@@ -34,12 +35,12 @@ def _count(db, sql: str) -> int:
 
 def test_import_stores_rows_and_reimport_replaces_them(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    summary = import_exports(list(exports.values()), db, classify=False)
+    summary = import_exports(list(exports.values()), db)
     assert [(f.kind, f.imported, len(f.skipped)) for f in summary.files] == [
         ("usage", 4, 1), ("catalog", 4, 0), ("contracts", 2, 1)]
     assert _count(db, "SELECT count(*) FROM kitos_systems") == 8
     assert _count(db, "SELECT count(*) FROM kitos_contracts") == 2
-    import_exports([exports["usage"]], db, classify=False)
+    import_exports([exports["usage"]], db)
     assert _count(db, "SELECT count(*) FROM kitos_systems WHERE record_kind = 'usage'") == 4
     assert _count(db, "SELECT count(*) FROM kitos_systems") == 8
     assert _count(db, "SELECT count(*) FROM runs WHERE kind = 'kitos' AND status = 'finished'") == 2
@@ -52,7 +53,7 @@ def test_import_stores_rows_and_reimport_replaces_them(tmp_path, exports):
 
 def test_candidates_carry_the_kitos_signals(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports(list(exports.values()), db, classify=False)
+    import_exports(list(exports.values()), db)
     with database.reading(db) as con:
         candidates = {c.name: c for c in kitos_candidates(con)}
     # Systems in use (catalog "Hjemmeplejeplan" is not in use: no candidate).
@@ -74,7 +75,7 @@ def test_the_same_system_from_two_exports_is_one_candidate(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
     headers, rows = usage_table("old", seed=9)    # no UUIDs: joined to the current export by name
     old = write_csv(tmp_path / "gammel.csv", headers, rows)
-    import_exports([exports["usage"], old], db, classify=False)
+    import_exports([exports["usage"], old], db)
     with database.reading(db) as con:
         names = [c.name for c in kitos_candidates(con)]
     assert sorted(names) == sorted({"Korsbæk Selvbetjening", "Sygesikringsportalen", "Tabulex Børn",
@@ -84,8 +85,8 @@ def test_the_same_system_from_two_exports_is_one_candidate(tmp_path, exports):
 def test_merged_with_the_example_archive(example_db_copy, exports):
     """A system in both the archive and KITOS is one inventory row with both sources; a KITOS-only
     system without login evidence is unknown."""
-    summary = import_exports(list(exports.values()), example_db_copy)
-    assert summary.classified and summary.classified.startswith("Classified")
+    results = steps.run_steps(steps.kitos_import([str(p) for p in exports.values()], example_db_copy))
+    assert results["classify"].describe().startswith("Classified")
     with database.reading(example_db_copy) as con:
         rows = con.execute("SELECT system, category, sources, vendor FROM inventory").fetchall()
         evidence = con.execute("SELECT kind FROM evidence WHERE system = 'Korsbæk Selvbetjening'"

@@ -71,12 +71,12 @@ def candidates(db) -> dict:
 
 def test_same_bytes_under_another_name_store_nothing_and_say_so(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports(list(exports.values()), db, classify=False)
+    import_exports(list(exports.values()), db)
     before, names_before = counts(db), set(candidates(db))
     assert before == {"usage": 4, "catalog": 4, "contracts": 2, "duplicates": 0}
     copy = shutil.copy(exports["usage"], tmp_path / "IT Systemer Overblik (1).xlsx")
 
-    summary = import_exports([copy], db, classify=False)
+    summary = import_exports([copy], db)
 
     (result,) = summary.files
     assert result.outcome == "already_imported" and result.imported == 0 and not result.error
@@ -103,8 +103,8 @@ def test_same_bytes_under_another_name_store_nothing_and_say_so(tmp_path, export
 
 def test_the_same_file_again_is_already_imported_and_unchanged(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports([exports["usage"]], db, classify=False)
-    summary = import_exports([exports["usage"]], db, classify=False)
+    import_exports([exports["usage"]], db)
+    summary = import_exports([exports["usage"]], db)
     assert summary.files[0].outcome == "already_imported"
     assert re.fullmatch(rf"IT Systemer Overblik\.xlsx: already imported {WHEN} and unchanged since "
                         r"\(usage export, 4 systems in use\); nothing stored again", summary.files[0].describe())
@@ -113,10 +113,10 @@ def test_the_same_file_again_is_already_imported_and_unchanged(tmp_path, exports
 
 def test_a_changed_export_under_a_new_name_replaces_the_old_one(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports(list(exports.values()), db, classify=False)
+    import_exports(list(exports.values()), db)
     newer = changed_usage(tmp_path / "IT Systemer Overblik (1).xlsx")
 
-    summary = import_exports([newer], db, classify=False)
+    summary = import_exports([newer], db)
 
     (result,) = summary.files
     assert result.outcome == "imported" and result.imported == 4
@@ -146,10 +146,10 @@ def test_a_changed_export_under_a_new_name_replaces_the_old_one(tmp_path, export
 def test_the_old_export_imported_again_becomes_the_truth_again(tmp_path, exports):
     """Its rows were replaced, so importing it is not a no-op: the latest import wins."""
     db = tmp_path / "inventory.duckdb"
-    import_exports([exports["usage"]], db, classify=False)
+    import_exports([exports["usage"]], db)
     newer = changed_usage(tmp_path / "IT Systemer Overblik (1).xlsx")
-    import_exports([newer], db, classify=False)
-    summary = import_exports([exports["usage"]], db, classify=False)
+    import_exports([newer], db)
+    summary = import_exports([exports["usage"]], db)
     assert summary.files[0].outcome == "imported"
     assert [r.origin for r in summary.files[0].replaced] == [str(newer.resolve())]
     assert counts(db)["usage"] == 4 and counts(db)["duplicates"] == 0
@@ -158,9 +158,9 @@ def test_the_old_export_imported_again_becomes_the_truth_again(tmp_path, exports
 
 def test_a_changed_file_under_the_same_name_replaces_what_it_imported(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports([exports["usage"]], db, classify=False)
+    import_exports([exports["usage"]], db)
     changed_usage(exports["usage"])
-    summary = import_exports([exports["usage"]], db, classify=False)
+    summary = import_exports([exports["usage"]], db)
     assert summary.files[0].outcome == "imported"
     assert re.search(rf"; replaces what this file imported {WHEN}$", summary.files[0].describe())
     assert counts(db)["usage"] == 4 and counts(db)["duplicates"] == 0
@@ -172,7 +172,7 @@ def test_exports_in_one_command_add_up_and_a_copy_among_them_is_skipped(tmp_path
     headers, rows = usage_table("old", seed=9)
     other = write_csv(tmp_path / "gammel.csv", headers, rows)
     copy = shutil.copy(exports["usage"], tmp_path / "kitos (1).xlsx")
-    summary = import_exports([exports["usage"], copy, other], db, classify=False)
+    summary = import_exports([exports["usage"], copy, other], db)
     assert [f.outcome for f in summary.files] == ["imported", "already_imported", "imported"]
     assert summary.files[2].replaced == []
     assert "2 usage exports in this import: their rows add up" in summary.describe()
@@ -181,9 +181,9 @@ def test_exports_in_one_command_add_up_and_a_copy_among_them_is_skipped(tmp_path
 
 def test_force_reads_the_same_content_again_without_doubling(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
-    import_exports([exports["usage"]], db, classify=False)
+    import_exports([exports["usage"]], db)
     copy = shutil.copy(exports["usage"], tmp_path / "kitos (1).xlsx")
-    summary = import_exports([copy, copy], db, classify=False, force=True)
+    summary = import_exports([copy, copy], db, force=True)
     # Read again and replacing the first file's rows; given twice in one command, still stored once.
     assert [f.outcome for f in summary.files] == ["imported", "already_imported"]
     assert [r.origin for r in summary.files[0].replaced] == [str(exports["usage"].resolve())]
@@ -193,9 +193,9 @@ def test_force_reads_the_same_content_again_without_doubling(tmp_path, exports):
 def test_a_file_import_leaves_the_api_fetch_alone(tmp_path, exports):
     db = tmp_path / "inventory.duckdb"
     with FakeKitos() as fake:
-        fetch_into(db, fake.url, KORSBAEK_CVR, email=fake.email, password=fake.password, classify=False)
-    import_exports([exports["usage"]], db, classify=False)
-    import_exports([changed_usage(tmp_path / "kitos (1).xlsx")], db, classify=False)
+        fetch_into(db, fake.url, KORSBAEK_CVR, email=fake.email, password=fake.password)
+    import_exports([exports["usage"]], db)
+    import_exports([changed_usage(tmp_path / "kitos (1).xlsx")], db)
     with database.reading(db) as con:
         api = con.execute("SELECT count(*) FROM kitos_systems WHERE origin LIKE 'api:%' AND record_kind = 'usage'"
                           ).fetchone()[0]
@@ -231,6 +231,7 @@ def _legacy_database(db, monkeypatch, usage) -> None:
     with monkeypatch.context() as patch:
         known = sql.migrations()
         patch.setattr(sql, "migrations", lambda: [m for m in known if m[0] < 5])
+        patch.setattr(sql, "views", lambda: [])   # today's views need today's columns
         with database.writing(db) as con:
             export = read_export(usage)
             origin = str(usage.resolve())
@@ -249,13 +250,13 @@ def test_a_database_from_before_the_migration_upgrades_and_does_not_double(tmp_p
     copy = shutil.copy(exports["usage"], tmp_path / "IT Systemer Overblik (1).xlsx")
 
     # No hash is known for the old import: the copy is read, and replaces it (same kind) instead of doubling.
-    summary = import_exports([copy], db, classify=False)
+    summary = import_exports([copy], db)
     assert summary.files[0].outcome == "imported"
     assert [r.origin for r in summary.files[0].replaced] == [str(exports["usage"].resolve())]
     assert re.search(rf'replaces "IT Systemer Overblik\.xlsx" \(imported {WHEN}\)', summary.describe())
     assert counts(db)["usage"] == 4 and counts(db)["duplicates"] == 0
     # From now on the content is known.
-    again = import_exports([exports["usage"]], db, classify=False)
+    again = import_exports([exports["usage"]], db)
     assert again.files[0].outcome == "already_imported"
     assert counts(db)["usage"] == 4
     with database.reading(db) as con:

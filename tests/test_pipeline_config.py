@@ -9,17 +9,19 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from tuscan import example, steps
+from tuscan.archive.load import ScanOptions
 from tuscan.cli import main
 from tuscan.errors import TuscanError
 from tuscan.pipeline import (
-    EXAMPLE_ARCHIVE,
     EXAMPLE_CONFIG,
     ConfigError,
     ConfigNotFound,
     example_config,
     load_config,
-    run_pipeline,
 )
+
+EXAMPLE_ARCHIVE = example.archive()
 
 
 def _config(tmp_path, text: str):
@@ -101,7 +103,7 @@ def test_kitos_api_credentials_come_only_from_the_environment(tmp_path, monkeypa
     config = load_config(_config(tmp_path, "[kitos.api]\nurl = 'https://kitos.example'\ncvr = '29189846'\n"
                                            "[report]\nhtml = ''\nxlsx = ''"))
     with pytest.raises(TuscanError, match="KITOS_EMAIL"):
-        run_pipeline(config)
+        steps.run_steps(steps.pipeline(config, ScanOptions()))
 
 
 def test_run_without_prefect(tmp_path):

@@ -59,7 +59,7 @@ def test_pipeline_flow_on_the_example(tmp_path, monkeypatch, prefect_harness):
 
     monkeypatch.chdir(tmp_path)
     steps = pipeline_flow(None, runner="inline")
-    assert steps["discover"]["files"] == 30
-    assert [Path(p).resolve() for p in steps["report"]] == [tmp_path / "tuscan-report.html",
+    assert steps["scan-archives"]["files_seen"] == 30
+    assert [Path(p).resolve() for p in steps["write-report"]] == [tmp_path / "tuscan-report.html",
                                                             tmp_path / "tuscan-report.xlsx"]
     assert (tmp_path / "inventory.duckdb").exists()

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 
 from tuscan import db
+from tuscan.archive.scan import scan
 from tuscan.privacy import contains_cpr, mask_cpr, mask_path
-from tuscan.scan import scan
 
 
 @pytest.mark.parametrize(("text", "masked"), [

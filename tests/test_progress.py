@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
+from tuscan.archive.scan import ScanSummary
 from tuscan.progress import ScanProgress
-from tuscan.scan import ScanSummary
 
 
 def test_log_lines_count_files_and_re_searched_contents_and_end_once():

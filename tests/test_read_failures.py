@@ -12,11 +12,14 @@ from click.testing import CliRunner
 
 from tests.test_workers import misbehaving_reader
 from tuscan import db
+from tuscan.archive.failures import should_retry
+from tuscan.archive.outcome import CRASH, TIMEOUT, TRANSIENT, ReadFailure
+from tuscan.archive.pool import WorkerPool, crash_message, timeout_message
+from tuscan.archive.reader import extract_file
+from tuscan.archive.scan import scan
+from tuscan.archive.walk import VANISHED
 from tuscan.cli import main
-from tuscan.failures import CRASH, TIMEOUT, classify_failure, should_retry
-from tuscan.scan import VANISHED, extract_file, scan
 from tuscan.summary import discover_summary
-from tuscan.workers import WorkerPool, crash_message, timeout_message
 
 SEGFAULT = "the reader crashed (signal 11, SIGSEGV); skipped"
 
@@ -48,7 +51,7 @@ def test_failed_files_are_not_tried_again_while_unchanged(tmp_path, archive):
     db_path = tmp_path / "i.duckdb"
     first, rows1, failures = run(db_path, archive)
     assert first.replaced == 2 and first.read_errors == 2
-    assert rows1["hang Bilag.txt"] == "error: " + timeout_message(1.0)
+    assert rows1["hang Bilag.txt"] == "error: " + str(timeout_message(1.0))
     assert rows1["segfault Tillæg.txt"] == "error: " + SEGFAULT
     assert failures == {TIMEOUT: 1.0, CRASH: None}
 
@@ -68,7 +71,7 @@ def test_a_copy_under_another_name_is_not_tried_but_a_changed_file_is(tmp_path, 
     summary, rows, _ = run(db_path, archive)
     assert summary.replaced == 1                           # only the changed file was tried (and crashed)
     assert summary.linked == 1 and summary.skipped_failed == 2
-    assert rows["hang Bilag kopi.txt"] == "error: " + timeout_message(1.0)
+    assert rows["hang Bilag kopi.txt"] == "error: " + str(timeout_message(1.0))
 
 
 def test_retry_failed_tries_them_again(tmp_path, archive):
@@ -94,7 +97,7 @@ def test_a_larger_time_limit_retries_timed_out_files_only(tmp_path, archive):
     run(db_path, archive, timeout=1.0)
     larger, rows, failures = run(db_path, archive, timeout=1.5)
     assert larger.replaced == 1 and larger.skipped_failed == 1     # the hang again; not the crash
-    assert rows["hang Bilag.txt"] == "error: " + timeout_message(1.5)
+    assert rows["hang Bilag.txt"] == "error: " + str(timeout_message(1.5))
     assert failures == {TIMEOUT: 1.5, CRASH: None}
     same, _, _ = run(db_path, archive, timeout=1.5)
     assert same.replaced == 0 and same.skipped_failed == 2
@@ -106,7 +109,7 @@ def test_transient_read_errors_are_retried_every_run(tmp_path, archive):
     def submit(items):   # 'Aftale.txt' is locked away on every run
         tried.extend(name for _, name, _ in items)
         future: Future = Future()
-        future.set_result([VANISHED if name == "Aftale.txt" else extract_file(path, name)
+        future.set_result([ReadFailure(VANISHED) if name == "Aftale.txt" else extract_file(path, name)
                            for path, name, _ in items])
         return future
 
@@ -118,17 +121,15 @@ def test_transient_read_errors_are_retried_every_run(tmp_path, archive):
         assert "Aftale.txt" in tried and summary.read_errors == 1 and summary.skipped_failed == 0
 
 
-def test_failure_messages_are_recognised():
-    assert classify_failure(timeout_message(120)) == (TIMEOUT, 120.0)
-    assert classify_failure(timeout_message(0.5)) == (TIMEOUT, 0.5)
-    assert classify_failure(crash_message(-9)) == (CRASH, None)
-    assert classify_failure(crash_message(3)) == (CRASH, None)
-    assert classify_failure(VANISHED) is None
-    assert classify_failure("file could not be read: Permission denied") is None
-    # Known by what the pool returned, not by its wording: the same text from elsewhere is no failure,
-    # and a failure keeps its kind when pickled (results may cross processes).
-    assert classify_failure(str(timeout_message(120))) is None
-    assert classify_failure(pickle.loads(pickle.dumps(timeout_message(7.5)))) == (TIMEOUT, 7.5)
+def test_failures_say_what_kind_they_are():
+    assert (timeout_message(120).kind, timeout_message(120).seconds) == (TIMEOUT, 120.0)
+    assert (timeout_message(0.5).kind, timeout_message(0.5).seconds) == (TIMEOUT, 0.5)
+    assert crash_message(-9).kind == crash_message(3).kind == CRASH
+    assert timeout_message(1).remembered and crash_message(3).remembered
+    assert ReadFailure(VANISHED).kind == TRANSIENT and not ReadFailure(VANISHED).remembered
+    # A failure keeps its kind when pickled (results cross processes).
+    again = pickle.loads(pickle.dumps(timeout_message(7.5)))
+    assert (again.kind, again.seconds, str(again)) == (TIMEOUT, 7.5, str(timeout_message(7.5)))
     assert pickle.loads(pickle.dumps(crash_message(-9))) == crash_message(-9)
     assert should_retry(TIMEOUT, 120.0, timeout=600.0, retry_failed=False)
     assert not should_retry(TIMEOUT, 120.0, timeout=120.0, retry_failed=False)

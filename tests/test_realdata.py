@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.discover import run_discover
 from tuscan import db
+from tuscan.steps import run_discover
 
 # Verdicts from MANIFEST.md. TU? ("SOFD Core - Produktbeskrivelse.docx") is left out on purpose.
 TU_POSITIVE = [

@@ -10,14 +10,15 @@ from concurrent.futures import Future
 import pytest
 from click.testing import CliRunner
 
-import tuscan.refind as refind_module
+import tuscan.archive.refind as refind_module
 from extractors.keywords import KEYWORDS_FILE
-from flows.discover import run_discover
 from tuscan import db
+from tuscan.archive.keywordfile import KEYWORDS_ENV, keyword_fingerprint
+from tuscan.archive.reader import extract_batch
+from tuscan.archive.scan import scan
 from tuscan.cli import main
 from tuscan.privacy import contains_cpr
-from tuscan.refind import KEYWORDS_ENV, keyword_fingerprint
-from tuscan.scan import extract_batch, scan
+from tuscan.steps import run_discover
 
 SYSTEM = "Parkeringsfirmaet/Korsbæk Parkering"
 NEW_TERM = '  { term = "kommunelogin", spellings = ["kommune|login"] },\n'
@@ -170,7 +171,7 @@ def test_searching_in_worker_processes_gives_the_same_hits(tmp_path, archive, ke
     import shutil
 
     from tuscan import db
-    from tuscan.refind import refind
+    from tuscan.archive.refind import refind
 
     serial, parallel = tmp_path / "serial.duckdb", tmp_path / "parallel.duckdb"
     run_discover([str(archive)], str(serial), runner="inline")
@@ -198,10 +199,11 @@ def _decide(db_path, tmp_path):
 
 def _import_kitos(db_path, tmp_path):
     from tests.kitos_fixtures import write_exports
-    from tuscan.kitos.load import import_exports
 
     (tmp_path / "kitos").mkdir()
-    assert import_exports(list(write_exports(tmp_path / "kitos").values()), db_path).classified
+    files = [str(p) for p in write_exports(tmp_path / "kitos").values()]
+    result = CliRunner().invoke(main, ["kitos", "import", *files, "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("command", [_decide, _import_kitos], ids=["decide", "kitos import"])

@@ -10,7 +10,6 @@ previous run". People's decisions (`decisions` table) are read, never written he
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,11 +19,11 @@ from rapidfuzz import process
 
 import reference
 from tuscan.candidates import Candidate, Evidence, registered_sources
+from tuscan.db import insert_rows, transaction
 from tuscan.identify import document_candidates
 from tuscan.names import SCORER, THRESHOLD, NameMatcher, canonical, normalise, same_system
 from tuscan.rules import COMMON_PUBLIC_LIST, KITOS_LIST, SHARED_LIST, Facts, ListMatch, classify_system
-from tuscan.runs import finish_run, start_run
-from tuscan.scan import insert_rows
+from tuscan.runs import recorded_run
 
 # Modules that register further candidate sources (KITOS, website). Listed explicitly; a test
 # checks the registry.
@@ -178,21 +177,9 @@ def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> 
     return candidates
 
 
-def classify_current(con: duckdb.DuckDBPyConnection, *, workers: int = 1) -> ClassifyResult:
-    """Classify with current keyword hits: documents searched with an older keyword file are
-    searched again from their stored text first (`tuscan.refind`), so the inventory does not depend
-    on which command last classified. Called by every command that classifies (discover searches
-    again within its scan); no transaction may be open."""
-    from tuscan.refind import refind
-
-    refind(con, workers=workers)
-    return classify(con)
-
-
 def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
-    """Rebuild the inventory from stored findings. Idempotent; decisions are kept."""
-    run_id = start_run(con, "classify", {})
-    try:
+    """Rebuild the inventory from stored findings, as a run of its own. Idempotent; decisions are kept."""
+    with recorded_run(con, "classify", {}) as run:
         matcher = reference_matcher()
         systems = merge(collect_candidates(con, matcher), matcher)
         decisions = _decisions(con)
@@ -208,33 +195,27 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             rows.append((system_id, system.name, key, system.vendor, verdict.category, verdict.suggested_level,
                          verdict.flags, matched.list if matched else None, matched.name if matched else None,
                          matched.score if matched else None, bool(system.ambiguous), verdict.reason, sources,
-                         len(evidence), verdict.decided_by, run_id))
+                         len(evidence), verdict.decided_by, run.run_id))
             evidence_rows.extend((system_id, e.source_kind, e.source_ref, e.document_id, e.page, e.kind, e.term,
                                   e.detail, e.snippet) for e in evidence)
             doc_rows.extend((d, system_id, c.name_signal) for c in system.candidates for d in c.document_ids)
-            history.append((run_id, system.name, key, verdict.category, verdict.suggested_level, verdict.flags,
+            history.append((run.run_id, system.name, key, verdict.category, verdict.suggested_level, verdict.flags,
                             verdict.decided_by))
-        con.execute("BEGIN")
-        con.execute("DELETE FROM systems")
-        con.execute("DELETE FROM system_evidence")
-        con.execute("DELETE FROM document_systems")
-        insert_rows(con, "systems", ["system_id", "system", "system_key", "vendor", "category", "suggested_level",
-                                     "flags", "matched_list", "matched_name", "match_score", "ambiguous", "reason",
-                                     "sources", "evidence_count", "decided_by", "classified_run"], rows)
-        insert_rows(con, "system_evidence", ["system_id", "source_kind", "source_ref", "document_id", "page", "kind",
-                                             "term", "detail", "snippet"], evidence_rows)
-        insert_rows(con, "document_systems", ["document_id", "system_id", "signal"], doc_rows)
-        insert_rows(con, "inventory_history", ["run_id", "system", "system_key", "category", "suggested_level",
-                                               "flags", "decided_by"], history)
-        con.execute("COMMIT")
+        with transaction(con):
+            con.execute("DELETE FROM systems")
+            con.execute("DELETE FROM system_evidence")
+            con.execute("DELETE FROM document_systems")
+            insert_rows(con, "systems", ["system_id", "system", "system_key", "vendor", "category", "suggested_level",
+                                         "flags", "matched_list", "matched_name", "match_score", "ambiguous",
+                                         "reason", "sources", "evidence_count", "decided_by", "classified_run"], rows)
+            insert_rows(con, "system_evidence", ["system_id", "source_kind", "source_ref", "document_id", "page",
+                                                 "kind", "term", "detail", "snippet"], evidence_rows)
+            insert_rows(con, "document_systems", ["document_id", "system_id", "signal"], doc_rows)
+            insert_rows(con, "inventory_history", ["run_id", "system", "system_key", "category", "suggested_level",
+                                                   "flags", "decided_by"], history)
         by_category = Counter(r[4] for r in rows)
-        finish_run(con, run_id, "finished", summary={"systems": len(rows), "by_category": dict(by_category)})
-        return ClassifyResult(run_id, len(rows), dict(by_category))
-    except BaseException as exc:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        finish_run(con, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
-        raise
+        run.summary = {"systems": len(rows), "by_category": dict(by_category)}
+    return ClassifyResult(run.run_id, len(rows), dict(by_category))
 
 
 __all__ = ["classify", "ClassifyResult", "COMMON_PUBLIC_LIST", "SHARED_LIST", "KITOS_LIST"]

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from tuscan.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew
+from tuscan.errors import DatabaseLocked, DatabaseMissing, NotADatabase, SchemaTooNew
 
 DEFAULT_DB = "inventory.duckdb"
 # DuckDB's default buffer is 80% of RAM, so a long scan's memory grows with the archive; a fixed cap
@@ -60,17 +60,48 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
 
 
+# DuckDB database files start with a 8-byte checksum, then "DUCK" (the storage header's magic).
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _refuse_non_database(path: Path) -> None:
+    """A `--db` that exists but is not a DuckDB file (a PDF given by mistake, a directory) is refused
+    before DuckDB opens it: DuckDB would overwrite or fail with a traceback, and the file must stay
+    untouched."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a folder, not a database file; give a file name such as inventory.duckdb")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise NotADatabase(f"{path} cannot be opened: {exc.strerror or exc}") from None
+    if head and head[8:12] != _DUCKDB_MAGIC:
+        raise NotADatabase(f"{path} is not a tuscan (DuckDB) database; it was left unchanged. Give another --db"
+                           " file name, or move that file away")
+
+
 def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    _refuse_non_database(path)
     deadline = time.monotonic() + max(0.0, wait)
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise
+                if isinstance(exc, duckdb.IOException) and "read-only" in str(exc).lower():
+                    raise NotADatabase(f"{path} cannot be written: the folder or file is read-only") from None
+                raise NotADatabase(f"{path} cannot be opened as a database: {_first_line(exc)}") from None
             if time.monotonic() >= deadline:
                 raise DatabaseLocked(_describe_holder(path, str(exc), read_only)) from None
             time.sleep(0.5)
+        except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
+            raise NotADatabase(f"{path} is not a tuscan (DuckDB) database: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -88,15 +119,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, script in known:
         if version in applied:
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             for statement in sql.statements(script):
                 con.execute(statement)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(version)
     for _name, script in sql.views():
         for statement in sql.statements(script):
@@ -132,25 +158,38 @@ def connect(
         # An older schema: migrate once (this needs the write lock), then reopen read-only.
         connect(path, wait=wait, command=command or "migrate").close()
         return _open(path, True, wait)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotADatabase(f"{path}: its folder cannot be created: {exc.strerror or exc}") from None
     con = _open(path, False, wait)
     try:
         migrate(con)
     except Exception:
         con.close()
         raise
-    _holder_file(path).write_text(
-        json.dumps(
-            {
-                "pid": os.getpid(),
-                "host": socket.gethostname(),
-                "command": command or " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]),
-                "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-            }
-        ),
-        encoding="utf-8",
-    )
+    _write_holder_note(path, command)
     return con
+
+
+def _write_holder_note(path: Path, command: str | None) -> None:
+    """Write the note naming this process as the writer. Created afresh and exclusively, never
+    through a symbolic link: a link planted under the note's name would otherwise make tuscan
+    overwrite the file it points to. The writer holds DuckDB's lock, so an existing note is stale
+    (left by a killed run) and is replaced; a note that cannot be written only costs the message."""
+    note = _holder_file(path)
+    body = json.dumps({
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": command or " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]),
+        "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+    }).encode("utf-8")
+    with contextlib.suppress(OSError):
+        if note.is_symlink() or note.exists():
+            note.unlink()           # removes a link itself, never its target
+        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(body)
 
 
 def release(con: duckdb.DuckDBPyConnection, path: str | os.PathLike) -> None:
@@ -158,8 +197,32 @@ def release(con: duckdb.DuckDBPyConnection, path: str | os.PathLike) -> None:
     con.close()
     holder = _holder_file(Path(path))
     with contextlib.suppress(OSError, ValueError):
-        if json.loads(holder.read_text(encoding="utf-8")).get("pid") == os.getpid():
+        if not holder.is_symlink() and json.loads(holder.read_text(encoding="utf-8")).get("pid") == os.getpid():
             holder.unlink()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with transaction(con):` — BEGIN, then COMMIT, or ROLLBACK when the block raises (also on
+    Ctrl-C), so a killed or failed step never leaves half of its rows behind."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Bulk insert through UNNEST of column lists (orders of magnitude faster than executemany)."""
+    if not rows:
+        return
+    cols = list(zip(*rows, strict=True))
+    select = ", ".join("unnest(?)" for _ in columns)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select}", [list(c) for c in cols])
 
 
 @contextlib.contextmanager

@@ -15,6 +15,10 @@ class DatabaseMissing(TuscanError):
     """The database file does not exist yet (nothing has been scanned)."""
 
 
+class NotADatabase(TuscanError):
+    """The database path names something that is not a tuscan database (or cannot be written)."""
+
+
 class SchemaTooNew(TuscanError):
     """The database was written by a newer tuscan."""
 

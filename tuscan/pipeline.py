@@ -1,26 +1,23 @@
-"""`tuscan run`: the whole pipeline for one municipality, from a config file.
+"""`tuscan run`'s config: what the whole pipeline does for one municipality, read from tuscan.toml.
 
-Steps, each only when configured: scan the contract archives (discover), import KITOS (files or the
-API), crawl the website, then write the report. Every step is the same plain function the single
-commands call; `flows/pipeline.py` runs the same steps as Prefect subflows. The config format is
-documented in examples/tuscan.toml. Relative paths in a config file are relative to that file.
+Sections, each optional: the contract archives, KITOS (files or the API), the website, the report.
+The steps themselves are `tuscan.steps.pipeline`, which the CLI and `flows/pipeline.py` both run.
+The format is documented in examples/tuscan.toml. Relative paths are relative to the config file.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tuscan import db as database
-from tuscan.discover import EXAMPLE_ARCHIVE
+from tuscan import example
 from tuscan.errors import TuscanError
 from tuscan.report import DEFAULT_HTML, DEFAULT_XLSX
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_CONFIG = REPO / "examples" / "tuscan.toml"
+EXAMPLE_CONFIG = example.config()
 
 
 class ConfigNotFound(TuscanError):
@@ -61,7 +58,7 @@ class PipelineConfig:
 def example_config(workdir: str | os.PathLike = ".") -> PipelineConfig:
     """What `tuscan run` does without a config: the bundled example archive, report in `workdir`."""
     workdir = Path(workdir)
-    return PipelineConfig(db=workdir / database.DEFAULT_DB, archives=(EXAMPLE_ARCHIVE,),
+    return PipelineConfig(db=workdir / database.DEFAULT_DB, archives=(example.archive(),),
                           html=workdir / DEFAULT_HTML, xlsx=workdir / DEFAULT_XLSX)
 
 
@@ -173,58 +170,3 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     config = parse_config(data, path.resolve().parent, str(path))
     return PipelineConfig(**{**config.__dict__, "source": path.resolve()})
-
-
-# --- running it --------------------------------------------------------------------------------------
-def import_kitos(kitos: KitosConfig, db: str | os.PathLike) -> dict:
-    """KITOS exports and/or the API v2 (tuscan.kitos.load; imported only when configured). The API
-    credentials come from the environment (KITOS_EMAIL, KITOS_PASSWORD), never from the config."""
-    from tuscan.kitos.load import fetch_into, import_exports
-
-    done: dict = {}
-    if kitos.files:
-        summary = import_exports([str(p) for p in kitos.files], db)
-        done["files"] = {"run_id": summary.run_id, **summary.as_json()}
-    if kitos.api_url:
-        summary = fetch_into(db, kitos.api_url, kitos.cvr)
-        done["api"] = {"run_id": summary.run_id, **summary.as_json()}
-    return done
-
-
-def crawl_website(website: WebsiteConfig, db: str | os.PathLike) -> dict:
-    from tuscan.web.crawl import run_crawl
-
-    limits = {k: v for k, v in (("max_pages", website.max_pages), ("max_depth", website.max_depth)) if v}
-    summary = run_crawl(website.url, str(db), allow_domains=list(website.allow_domains),
-                        documents=website.documents, **limits)
-    return {"run_id": summary.run_id, **summary.as_json()}
-
-
-@dataclass
-class PipelineResult:
-    steps: dict[str, object] = field(default_factory=dict)
-    written: list[Path] = field(default_factory=list)
-
-
-def run_pipeline(config: PipelineConfig, *, runner: str = "local",
-                 echo: Callable[[str], None] = lambda _line: None) -> PipelineResult:
-    """Run every configured step in order, without Prefect."""
-    from flows.discover import run_discover  # the plain function; importing flows imports prefect
-    from tuscan.report import write_report
-
-    result = PipelineResult()
-    if config.archives:
-        echo(f"Scanning {len(config.archives)} archive(s) …")
-        summary = run_discover([str(p) for p in config.archives], str(config.db), runner=runner)
-        result.steps["discover"] = {"files": summary.files_seen, "errors": summary.read_errors}
-    if config.kitos:
-        echo("Importing KITOS …")
-        result.steps["kitos"] = import_kitos(config.kitos, config.db)
-    if config.website:
-        echo(f"Crawling {config.website.url} …")
-        result.steps["crawl"] = crawl_website(config.website, config.db)
-    if config.html or config.xlsx:
-        echo("Writing the report …")
-        result.written = write_report(config.db, html=config.html, xlsx=config.xlsx)
-        result.steps["report"] = [str(p) for p in result.written]
-    return result

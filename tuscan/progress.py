@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
-from tuscan.scan import FileRef, ScanSummary
+from tuscan.archive.scan import ScanSummary
+from tuscan.archive.walk import FileRef
 
 
 class ScanProgress:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import duckdb
 
@@ -41,3 +44,28 @@ def last_run(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> dict | 
         return None
     keys = ["run_id", "kind", "status", "started_at", "finished_at", "summary", "error"]
     return dict(zip(keys, row, strict=True))
+
+
+@dataclass
+class RecordedRun:
+    """A run in progress: `summary` is stored with it when the block finishes."""
+
+    run_id: int
+    summary: dict | None = None
+
+
+@contextlib.contextmanager
+def recorded_run(con: duckdb.DuckDBPyConnection, kind: str, args: dict) -> Iterator[RecordedRun]:
+    """`with recorded_run(con, "classify", {}) as run:` — the run is recorded as running, then as
+    finished with `run.summary`; as interrupted on Ctrl-C or SIGTERM, as failed on any other error
+    (an open transaction is rolled back first, so the failure itself can be recorded)."""
+    run = RecordedRun(start_run(con, kind, args))
+    try:
+        yield run
+    except BaseException as exc:
+        with contextlib.suppress(duckdb.Error):   # no transaction open is fine
+            con.execute("ROLLBACK")
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        finish_run(con, run.run_id, status, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finish_run(con, run.run_id, "finished", summary=run.summary)

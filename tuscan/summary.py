@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from tuscan.refind import describe_refound
+from tuscan.archive.refind import describe_refound
 from tuscan.runs import last_run
 
 UNREADABLE_SHOWN = 20

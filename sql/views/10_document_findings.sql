@@ -4,7 +4,8 @@
 --   path          path relative to the scanned root, '/' separators
 --   root          the scanned root folder, or the web origin for crawled documents
 --   origin        'archive', or the web page that linked the document
---   status        ok | error | unsupported | no_text | missing (the file is gone; kept, not forgotten)
+--   status        ok | error | unsupported | no_text | skipped (not read on purpose: a link out of the
+--                 scanned folders, a device …) | missing (the file is gone; kept, not forgotten)
 --   error         why the document could not be read, or NULL
 --   tu_evidence   true when a login keyword (NemID, MitID, NemLog-in, medarbejdersignatur, …) was
 --                 found that is not excluded as a trap
@@ -35,6 +36,7 @@ SELECT
     d.origin,
     CASE
         WHEN d.missing_since_run IS NOT NULL THEN 'missing'
+        WHEN d.skipped THEN 'skipped'
         WHEN d.read_error IS NOT NULL THEN 'error'
         ELSE c.status
     END AS status,

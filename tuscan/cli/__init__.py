@@ -15,11 +15,24 @@ import sys
 
 import click
 
+from tuscan.errors import TuscanError
+
 # tuscan sends nothing anywhere the user did not point it at: Prefect's own telemetry stays off.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-from tuscan.errors import TuscanError
+
+def _loopback_without_proxy() -> None:
+    """tuscan's own connections to this machine (a Prefect server, a local KITOS or test site) never
+    go through a proxy: municipal networks set http_proxy with an empty no_proxy, and the proxy then
+    answers 502 for 127.0.0.1. Sites the crawler visits elsewhere still use the proxy."""
+    loopback = ["127.0.0.1", "localhost", "::1"]
+    for name in ("no_proxy", "NO_PROXY"):
+        present = [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
+        os.environ[name] = ",".join(present + [h for h in loopback if h not in present])
+
+
+_loopback_without_proxy()
 
 
 def _terminate(signum, frame):

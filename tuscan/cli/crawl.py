@@ -7,6 +7,8 @@ import click
 from tuscan import db as database
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
+from tuscan.cli.tracking import prefect_option, use_prefect
+from tuscan.steps import run_steps
 
 
 def _settings(pairs: tuple[str, ...]) -> dict:
@@ -33,11 +35,11 @@ def _settings(pairs: tuple[str, ...]) -> dict:
               help="Who to contact about the crawl; added to the User-Agent.")
 @click.option("--scrapy-setting", "scrapy_settings", multiple=True, metavar="NAME=VALUE", hidden=True,
               help="Override a Scrapy setting (for tests and debugging).")
-@click.option("--no-prefect", is_flag=True, help="Run the same steps without Prefect.")
+@prefect_option
 @db_option
 @wait_option
 def crawl(url: str, max_pages: int, max_depth: int, documents: bool, allow_domains: tuple[str, ...],
-          contact: str | None, scrapy_settings: tuple[str, ...], no_prefect: bool, db: str, wait: float) -> None:
+          contact: str | None, scrapy_settings: tuple[str, ...], prefect: bool | None, db: str, wait: float) -> None:
     """Crawl the municipality's website for citizen and business self-service logins.
 
     Follows links within the site's domain (robots.txt obeyed, politely throttled), records links
@@ -52,25 +54,24 @@ def crawl(url: str, max_pages: int, max_depth: int, documents: bool, allow_domai
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{url}: expected an http:// or https:// URL", param_hint="URL")
     settings = _settings(scrapy_settings)
-    if no_prefect:
-        from tuscan.web.crawl import CrawlProgressLine, run_crawl
-
-        progress = CrawlProgressLine()
-        summary = run_crawl(url, db, max_pages=max_pages, max_depth=max_depth, allow_domains=allow_domains,
-                            documents=documents, contact=contact, settings=settings, wait=wait,
-                            progress=progress)
-        progress.done()
-    else:
+    if use_prefect(prefect):
         from flows.crawl import crawl_flow
         from tuscan.cli.heartbeats import without_unrequested_heartbeats
+        from tuscan.web.load import CrawlSummary
 
         with without_unrequested_heartbeats():
             result = crawl_flow(url, db=db, max_pages=max_pages, max_depth=max_depth,
                                 allow_domains=list(allow_domains), documents=documents, contact=contact,
                                 settings=settings, wait=wait, show_progress=True)
-        from tuscan.web.load import CrawlSummary
-
         summary = CrawlSummary(result.pop("run_id"), url, **result)
+    else:
+        from tuscan import steps
+        from tuscan.archive.load import ScanOptions
+
+        options = steps.CrawlOptions(max_pages=max_pages, max_depth=max_depth, allow_domains=allow_domains,
+                                     documents=documents, contact=contact, settings=tuple(settings.items()),
+                                     show_progress=True)
+        summary = run_steps(steps.crawl(url, db, options, ScanOptions(wait=wait)))["crawl-website"]
     from tuscan.web.summary import crawl_summary
 
     with database.reading(db, wait=wait) as con:

@@ -8,11 +8,14 @@ import click
 
 from extractors import Limits
 from tuscan import db as database
+from tuscan import steps
+from tuscan.archive.load import RUNNERS, ScanOptions, example_archive
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
 from tuscan.cli.quiet_exit import silence_interpreter_teardown
-from tuscan.discover import EXAMPLE_ARCHIVE
+from tuscan.cli.tracking import prefect_option, use_prefect
 from tuscan.rules import CATEGORIES
+from tuscan.steps import run_steps
 from tuscan.summary import discover_summary
 
 
@@ -22,24 +25,27 @@ from tuscan.summary import discover_summary
 @wait_option
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction [default: all cores].")
 @click.option("--timeout", type=float, default=Limits.timeout_seconds, show_default=True, metavar="SECONDS",
-              help="Time limit for reading one document; a document over it is recorded as an error.")
+              help="Time limit for reading one document, all its pages included; a document over it is"
+                   " recorded as an error (raise it for long scanned documents).")
 @click.option("--retry-failed", is_flag=True,
               help="Read again the files that went over the time limit or crashed the reader in an earlier run"
                    " (otherwise an unchanged such file keeps its error and is skipped).")
 @click.option("--refind", is_flag=True,
               help="Search the stored text of every document for keywords again (done automatically for"
                    " documents searched with an older keyword file).")
-@click.option("--no-prefect", is_flag=True,
-              help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
-@click.option("--runner", type=click.Choice(["local", "inline", "tasks", "dask"]), default=None,
+@click.option("--follow-links", is_flag=True,
+              help="Read files that symbolic links lead to outside the scanned folders (by default such"
+                   " links are recorded as skipped).")
+@prefect_option
+@click.option("--runner", type=click.Choice(RUNNERS), default=None,
               help="Where extraction runs: local worker processes [default], inline (one process), tasks"
                    " (a Prefect task per batch), dask (a Dask cluster through Prefect; see --dask).")
 @click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
               help="Extract on the Dask cluster at this scheduler address (implies --runner dask). The"
                    " workers need PREFECT_API_URL set to a running Prefect server; see docs/performance.md.")
-def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, no_prefect: bool,
+def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, prefect: bool | None,
              runner: str | None, dask_address: str | None, timeout: float, retry_failed: bool,
-             refind: bool) -> None:
+             refind: bool, follow_links: bool) -> None:
     """Scan contract archives (folders, zip files) and classify what they show.
 
     With no PATH, scans the bundled example archive. Re-runs are incremental: unchanged files are
@@ -48,6 +54,7 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
     went over --timeout or crashed the reader is not tried again while it is unchanged (unless
     --retry-failed, or a larger --timeout for a timed-out file). After reference/keywords.toml (or
     the file in $TUSCAN_KEYWORDS) changes, the stored text is searched again; no file is re-read.
+    Symbolic links that lead out of the scanned folders are not followed (--follow-links).
 
     \b
     Example:
@@ -60,33 +67,28 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
             raise click.UsageError(f"--dask needs --runner dask, not --runner {runner}")
         runner = "dask"
     runner = runner or "local"
-    if no_prefect and runner in ("tasks", "dask"):
+    if prefect is False and runner in ("tasks", "dask"):
         raise click.UsageError(f"--runner {runner} runs extraction as Prefect tasks; it cannot be combined"
                                " with --no-prefect")
-    targets = list(paths) or [str(EXAMPLE_ARCHIVE)]
+    targets = list(paths) or [str(example_archive())]
     for target in targets:
-        if not os.path.exists(target):
+        if not os.path.exists(target) and not os.path.islink(target):
             raise click.BadParameter(f"{target}: no such file or folder", param_hint="PATH")
-    if no_prefect:
-        from tuscan.discover import run_discover
-        from tuscan.progress import ScanProgress
-
-        progress = ScanProgress()
-        summary = run_discover(targets, db, workers=workers, runner=runner, wait=wait, progress=progress,
-                               limits=Limits(timeout_seconds=timeout), retry_failed=retry_failed, refind=refind)
-        progress.done(summary)
-    else:
+    if runner in ("tasks", "dask") or use_prefect(prefect):
         from flows.discover import discover as discover_with_flow
         from tuscan.cli.heartbeats import without_unrequested_heartbeats
 
         with without_unrequested_heartbeats():
             discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
                                wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
-                               refind=refind)
+                               refind=refind, follow_links=follow_links)
+        silence_interpreter_teardown()
+    else:
+        options = ScanOptions(workers=workers, runner=runner, wait=wait, timeout=timeout, retry_failed=retry_failed,
+                              refind=refind, follow_links=follow_links, show_progress=True)
+        run_steps(steps.discover(targets, db, options))
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
-    if not no_prefect:
-        silence_interpreter_teardown()
 
 
 @main.command("classify")
@@ -103,16 +105,7 @@ def classify_command(db: str, wait: float) -> None:
     Example:
         tuscan classify --db inventory.duckdb
     """
-    from tuscan.classify import classify
-    from tuscan.discover import default_workers
-    from tuscan.refind import refind
-
-    with database.writing(db, wait=wait, command="classify") as con:
-        refound = refind(con, workers=default_workers())
-        result = classify(con)
-    if refound.contents:
-        click.echo(refound.describe())
-    click.echo(result.describe())
+    run_steps(steps.classify(db, wait), echo=click.echo)
 
 
 @main.command()
@@ -131,10 +124,6 @@ def decide(system: str, category: str, level: str | None, note: str | None, deci
     Example:
         tuscan decide "Korsbæk Parkering" --category own --level Lav --note "Kun navn og nummerplade"
     """
-    from tuscan.classify import classify_current
-    from tuscan.decisions import record_decision
-
-    with database.writing(db, wait=wait, command="decide") as con:
-        decision = record_decision(con, system, category, level=level, note=note, decided_by=decided_by)
-        classify_current(con)
-    click.echo(decision)
+    results = run_steps(steps.decide(db, system, category, level=level, note=note, decided_by=decided_by,
+                                     wait=wait))
+    click.echo(results["record-decision"])

@@ -10,6 +10,7 @@ import click
 
 from tuscan.cli import main
 from tuscan.cli.options import db_option, wait_option
+from tuscan.steps import run_steps
 
 
 @main.group()
@@ -48,10 +49,11 @@ def import_command(files: tuple[str, ...], db: str, wait: float, force: bool) ->
     Example:
         tuscan kitos import "IT Systemer Overblik.xlsx" "IT Systemkatalog Overblik" kontrakter.csv
     """
-    from tuscan.kitos.load import KitosImportFailed, import_exports
+    from tuscan import steps
+    from tuscan.kitos.load import KitosImportFailed
 
-    summary = import_exports(list(files), db, wait=wait, force=force)
-    click.echo(summary.describe())
+    summary = run_steps(steps.kitos_import(list(files), db, wait=wait, force=force),
+                        echo=click.echo)["import-kitos-exports"]
     if summary.failed:
         raise KitosImportFailed(f"{len(summary.failed)} of {len(summary.files)} files were not imported "
                                 "(see above)")
@@ -81,7 +83,6 @@ def fetch_command(url: str, cvr: str, db: str, wait: float, timeout: float, page
         export KITOS_EMAIL=api-bruger@korsbaek.dk KITOS_PASSWORD=…
         tuscan kitos fetch --url https://kitos.dk --cvr 29189129
     """
-    from tuscan.kitos.load import fetch_into
+    from tuscan import steps
 
-    summary = fetch_into(db, url, cvr, timeout=timeout, page_size=page_size, wait=wait)
-    click.echo(summary.describe())
+    run_steps(steps.kitos_fetch(url, cvr, db, wait=wait, timeout=timeout, page_size=page_size), echo=click.echo)

@@ -8,6 +8,7 @@ import click
 from tuscan import db as database
 from tuscan.cli import main
 from tuscan.cli.options import db_option, format_option, wait_option
+from tuscan.cli.tracking import prefect_option
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -122,9 +123,8 @@ def aggregate(files: tuple[str, ...], out: str) -> None:
 @main.command("run")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="The pipeline's config (see examples/tuscan.toml). Without it: the bundled example.")
-@click.option("--no-prefect", is_flag=True,
-              help="Run the same steps without Prefect (no flow-run tracking, no server start-up).")
-def run_command(config_path: str | None, no_prefect: bool) -> None:
+@prefect_option
+def run_command(config_path: str | None, prefect: bool | None) -> None:
     """Run the whole pipeline for one municipality: archives, KITOS, website, report.
 
     Without --config, scans the bundled example archive into inventory.duckdb and writes
@@ -134,21 +134,26 @@ def run_command(config_path: str | None, no_prefect: bool) -> None:
     Example:
         tuscan run --config tuscan.toml
     """
-    from tuscan.pipeline import load_config, run_pipeline
+    from tuscan.cli.tracking import use_prefect
+    from tuscan.pipeline import load_config
 
     config = load_config(config_path)   # config errors surface before anything starts
-    if no_prefect:
-        result = run_pipeline(config, echo=click.echo)
-        written = result.written
-    else:
+    if use_prefect(prefect):
         from flows.pipeline import pipeline_flow
         from tuscan.cli.heartbeats import without_unrequested_heartbeats
         from tuscan.cli.quiet_exit import silence_interpreter_teardown
 
         with without_unrequested_heartbeats():
-            steps = pipeline_flow(config_path)
-        written = steps.get("report", [])
+            results = pipeline_flow(config_path)
+        written = results.get("write-report", [])
         silence_interpreter_teardown()
+    else:
+        from tuscan import steps
+        from tuscan.archive.load import ScanOptions
+        from tuscan.steps import run_steps
+
+        results = run_steps(steps.pipeline(config, ScanOptions(show_progress=True)))
+        written = results.get("write-report", [])
     with database.reading(config.db) as con:
         from tuscan.summary import discover_summary
 

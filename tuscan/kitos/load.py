@@ -96,7 +96,6 @@ class FileResult:
 class KitosSummary:
     run_id: int
     files: list[FileResult] = field(default_factory=list)
-    classified: str | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -104,10 +103,7 @@ class KitosSummary:
         return [f for f in self.files if f.error]
 
     def describe(self) -> str:
-        lines = [f.describe() for f in self.files] + self.notes
-        if self.classified:
-            lines.append(self.classified)
-        return "\n".join(lines)
+        return "\n".join([f.describe() for f in self.files] + self.notes)
 
     def as_json(self) -> dict:
         return {"files": [{"origin": f.origin, "kind": f.kind, "imported": f.imported, "skipped": len(f.skipped),
@@ -116,10 +112,6 @@ class KitosSummary:
                            "replaced": [r.origin for r in f.replaced]} for f in self.files], "notes": self.notes}
 
 
-def _classify(con: duckdb.DuckDBPyConnection) -> str:
-    from tuscan.classify import classify_current
-
-    return classify_current(con).describe()
 
 
 def _import_file(con: duckdb.DuckDBPyConnection, run_id: int, path: str | os.PathLike, origin: str,
@@ -153,7 +145,7 @@ def _same_kind_note(files: list[FileResult]) -> list[str]:
             "export replaces them all)" for kind in dict.fromkeys(kinds) if kinds.count(kind) > 1]
 
 
-def import_into(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], *, classify: bool = True,
+def import_into(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], *,
                 force: bool = False) -> KitosSummary:
     """Read and store each export. A file that is not a KITOS export is reported, not fatal; a file
     whose content is stored already is reported and skipped."""
@@ -166,8 +158,6 @@ def import_into(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], 
             _record(con, run_id, result)
             summary.files.append(result)
         summary.notes.extend(_same_kind_note(summary.files))
-        if classify:
-            summary.classified = _classify(con)
     except BaseException as exc:
         finish_run(con, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
         raise
@@ -176,14 +166,14 @@ def import_into(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], 
 
 
 def import_exports(paths: list[str | os.PathLike], db: str | os.PathLike = database.DEFAULT_DB, *,
-                   wait: float = 0, classify: bool = True, force: bool = False) -> KitosSummary:
+                   wait: float = 0, force: bool = False) -> KitosSummary:
     with database.writing(db, wait=wait, command="kitos import") as con:
-        return import_into(con, paths, classify=classify, force=force)
+        return import_into(con, paths, force=force)
 
 
 def fetch_into(db: str | os.PathLike, url: str, cvr: str, *, email: str | None = None, password: str | None = None,
                session=None, timeout: float | None = None, page_size: int | None = None, wait: float = 0,
-               backoff: float = 0.5, classify: bool = True) -> KitosSummary:
+               backoff: float = 0.5) -> KitosSummary:
     """Fetch the organisation's systems from the KITOS API v2 and store them (replacing the previous
     fetch of the same URL and CVR). Credentials: arguments, else KITOS_EMAIL / KITOS_PASSWORD."""
     from tuscan.kitos import api
@@ -205,8 +195,6 @@ def fetch_into(db: str | os.PathLike, url: str, cvr: str, *, email: str | None =
             summary.notes.append(
                 f"{data.organisation.name} (CVR {data.organisation.cvr or cvr}): {len(data.usages)} systems in use, "
                 f"{len(data.catalog)} catalog entries; {data.requests} requests, {data.retries} retried")
-            if classify:
-                summary.classified = _classify(con)
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 record_load(con, run_id, origin, "api", 0, [], str(exc))

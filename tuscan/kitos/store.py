@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from tuscan.db import insert_rows, transaction
 from tuscan.kitos.exports import KitosContractRow, KitosExport, KitosSystemRow
-from tuscan.scan import insert_rows
 
 SYSTEM_COLUMNS = ["record_kind", "uuid", "name", "parent", "local_id", "local_name", "rights_holder",
                   "rights_holder_cvr", "rights_holder_public", "vendor", "vendor_cvr", "business_type", "data_type",
@@ -33,15 +33,10 @@ def api_origin(url: str, cvr: str) -> str:
 def replace_origin(con: duckdb.DuckDBPyConnection, origin: str, run_id: int, *,
                    systems: list[KitosSystemRow] = (), contracts: list[KitosContractRow] = ()) -> None:
     """Replace everything stored from `origin` with these rows (one transaction)."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM kitos_systems WHERE origin = ?", [origin])
         con.execute("DELETE FROM kitos_contracts WHERE origin = ?", [origin])
         _insert(con, origin, run_id, systems, contracts)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 @dataclass(frozen=True)
@@ -100,8 +95,7 @@ def store_export(con: duckdb.DuckDBPyConnection, origin: str, run_id: int, expor
                  size: int) -> list[StoredExport]:
     """Store an export file's rows in place of the exports it supersedes (one transaction); returns
     those, for the user to see what was replaced."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         replaced = superseded(con, origin, export.kind, run_id)
         for old in {origin, *(r.origin for r in replaced)}:
             for table in ("kitos_systems", "kitos_contracts", "kitos_exports"):
@@ -109,10 +103,6 @@ def store_export(con: duckdb.DuckDBPyConnection, origin: str, run_id: int, expor
         _insert(con, origin, run_id, export.systems, export.contracts)
         con.execute("INSERT INTO kitos_exports (origin, kind, sha256, size, row_count, run_id) VALUES (?, ?, ?, ?, ?, ?)",
                     [origin, export.kind, sha256, size, export.imported, run_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return replaced
 
 

@@ -1,9 +1,10 @@
 """Running a crawl: record the run, run the spider in a subprocess, load what it wrote.
 
-Plain functions shared by the CLI (`tuscan crawl --no-prefect`), the Prefect flow (`flows/crawl.py`)
-and the tests. The spider runs as `python -m spiders.run …` in a subprocess: the Twisted reactor
-cannot be restarted in one process, and the crawl must not hold the database while it runs (the
-database is opened twice, briefly: to record the run, and to store the results).
+Plain functions, the steps of `tuscan crawl` (`tuscan.steps` lists them; the CLI runs them directly
+and `flows/crawl.py` as Prefect tasks). The spider runs as `python -m spiders.run …` in a
+subprocess: the Twisted reactor cannot be restarted in one process, and the crawl must not hold the
+database while it runs (the database is opened twice, briefly: to record the run, and to store the
+results). The documents it saves are scanned afterwards by the archive scanner.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuscan import db as database
+from tuscan.runs import finish_run
 from tuscan.web.load import (
     CrawlSummary,
     begin_crawl,
     finish_crawl,
     load_items,
     mark_gone_after,
-    scan_documents,
+    saved_documents,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]   # where the `spiders` package lives
@@ -145,26 +147,21 @@ def _log_tail(log: str | os.PathLike, lines: int = 5) -> str:
 
 
 def load_crawl(db: str | os.PathLike, run_id: int, start_url: str, out: str | os.PathLike, exit_code: int,
-               log: str | os.PathLike, *, documents: bool, wait: float = 0, classify: bool = True) -> CrawlSummary:
-    """Store the crawl's records, scan saved documents, classify, and finish the run."""
+               log: str | os.PathLike, *, documents: bool, wait: float = 0) -> CrawlSummary:
+    """Store the crawl's records and finish the run; `summary.saved` lists the downloaded documents
+    (for the scanner)."""
     with database.writing(db, wait=wait, command="crawl") as con:
         try:
             summary, saved = load_items(con, run_id, start_url, out)
             summary.exit_code = exit_code
             if documents:
-                summary.documents_scanned = scan_documents(con, run_id, saved)
+                summary.saved = saved_documents(saved)
                 mark_gone_after(con, summary)
             error = None if exit_code == 0 else f"the crawler stopped with exit code {exit_code}: {_log_tail(log)}"
             finish_crawl(con, summary, error=error)
         except BaseException as exc:
-            from tuscan.runs import finish_run
-
             finish_run(con, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
             raise
-        if classify:
-            from tuscan.classify import classify_current
-
-            classify_current(con)
     return summary
 
 
@@ -184,15 +181,12 @@ def run_crawl(start_url: str, db: str | os.PathLike = database.DEFAULT_DB, *, ma
               max_depth: int = DEFAULT_MAX_DEPTH, allow_domains: list[str] | tuple[str, ...] = (),
               documents: bool = False, document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES,
               contact: str | None = None, settings: dict | None = None, wait: float = 0,
-              progress: ProgressFn | None = None, classify: bool = True) -> CrawlSummary:
-    """Crawl, load and classify without Prefect (the CLI's --no-prefect and the tests)."""
+              progress: ProgressFn | None = None) -> CrawlSummary:
+    """Record the run, crawl and store the records (documents are scanned by the next step)."""
     run_id, out, log = prepare_crawl(db, start_url, allow_domains=allow_domains, max_pages=max_pages,
                                      max_depth=max_depth, documents=documents, wait=wait)
     cmd = spider_command(start_url, out, max_pages=max_pages, max_depth=max_depth, allow_domains=allow_domains,
                          documents=documents, document_dir=cache_dir(db) / "documents",
                          document_max_bytes=document_max_bytes, contact=contact, settings=settings)
     exit_code = run_spider(cmd, out, log, progress)
-    return load_crawl(db, run_id, start_url, out, exit_code, log, documents=documents, wait=wait,
-                      classify=classify)
-
-
+    return load_crawl(db, run_id, start_url, out, exit_code, log, documents=documents, wait=wait)

@@ -1,8 +1,10 @@
-"""Storing a crawl: the spider's JSON lines → web_* tables, linked documents → the archive tables.
+"""Storing a crawl: the spider's JSON lines → web_* tables; the documents it saved → a list to scan.
 
 Runs in the one writer process (the crawl subprocess never touches the database). A crawl is a run
 of kind 'crawl' (tuscan.runs): `begin_crawl` records it before the spider starts, so a crawl that
-is killed shows as interrupted; `load_crawl` stores what the spider wrote and finishes the run.
+is killed shows as interrupted; `load_crawl` stores what the spider wrote and finishes the run. The
+documents the spider saved are read by the archive scanner, with its workers and limits, as
+`SavedDocument`s keyed by web origin and URL path (`document_key`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,20 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from tuscan.db import insert_rows, transaction
 from tuscan.runs import finish_run, start_run
-from tuscan.scan import ContentResult, FileRef, extract_file, insert_rows, record_file
 from tuscan.web.hosts import host_of, site_domain
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    """A document the spider downloaded, as the scanner stores it: under its web origin and URL path,
+    with the page that linked it as its origin."""
+
+    root: str
+    path: str
+    cache_path: str
+    page_url: str
 
 
 @dataclass
@@ -36,9 +49,10 @@ class CrawlSummary:
     documents_scanned: int = 0
     documents_gone: int = 0          # stored by an earlier crawl, no longer linked: marked missing
     exit_code: int | None = None
+    saved: list[SavedDocument] = field(default_factory=list)   # downloaded documents, for the scanner
 
     def as_json(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("run_id", "start_url")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("run_id", "start_url", "saved")}
 
 
 def read_items(path: str | os.PathLike) -> Iterator[dict]:
@@ -114,8 +128,7 @@ def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, item
             summary.documents_saved += 1
         else:
             summary.documents_skipped[doc["status"]] = summary.documents_skipped.get(doc["status"], 0) + 1
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         insert_rows(con, "web_pages", ["run_id", "url", "depth", "http_status", "content_type", "title", "referer"],
                     pages)
         insert_rows(con, "web_links", ["run_id", "page_url", "link_text", "target_url", "target_host", "on_site",
@@ -127,10 +140,6 @@ def load_items(con: duckdb.DuckDBPyConnection, run_id: int, start_url: str, item
                                            "cache_path", "error"],
                     [(run_id, d["url"], d["page_url"], d["status"], d["content_type"], d["size"], d["path"],
                       d["error"]) for d in documents])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return summary, [d for d in documents if d["status"] == "saved"]
 
 
@@ -141,37 +150,14 @@ def document_key(url: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def document_ref(url: str, cache_path: str) -> FileRef:
-    """A downloaded document as the archive tables see it (`document_key`)."""
-    root, path = document_key(url)
-    st = os.stat(cache_path)
-    return FileRef(root=root, path=path, abs_path=cache_path, size=st.st_size, mtime=st.st_mtime)
-
-
-def scan_documents(con: duckdb.DuckDBPyConnection, run_id: int, documents: list[dict]) -> int:
-    """Extract and search the saved documents with the archive extractors and store them as
-    documents whose origin is the page that linked them. Returns how many were stored."""
-    stored = 0
+def saved_documents(documents: list[dict]) -> list[SavedDocument]:
+    """The spider's saved documents whose file is still in the cache."""
+    found = []
     for doc in documents:
-        if not doc.get("path") or not Path(doc["path"]).exists():
-            continue
-        ref = document_ref(doc["url"], doc["path"])
-        name = ref.path.rsplit("/", 1)[-1] or Path(doc["path"]).name
-        result = extract_file(ref.abs_path, name)
-        content, read_error = (result, None) if isinstance(result, ContentResult) else (None, result)
-        known = set()
-        if content is not None and con.execute("SELECT 1 FROM contents WHERE sha256 = ?",
-                                               [content.sha256]).fetchone():
-            known.add(content.sha256)
-        con.execute("BEGIN")
-        try:
-            record_file(con, run_id, ref, content, read_error, known, origin=doc["page_url"])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        stored += 1
-    return stored
+        if doc.get("path") and Path(doc["path"]).is_file():
+            root, path = document_key(doc["url"])
+            found.append(SavedDocument(root, path, doc["path"], doc["page_url"]))
+    return found
 
 
 def mark_gone_documents(con: duckdb.DuckDBPyConnection, run_id: int, allowed_domains: list[str],
@@ -204,9 +190,8 @@ def mark_gone_after(con: duckdb.DuckDBPyConnection, summary: CrawlSummary) -> No
         return   # cut short: pages it did not reach may still link their documents
     urls = [url for (url,) in con.execute("SELECT url FROM web_documents WHERE run_id = ?",
                                           [summary.run_id]).fetchall()]
-    con.execute("BEGIN")
-    summary.documents_gone = mark_gone_documents(con, summary.run_id, list(domains), urls)
-    con.execute("COMMIT")
+    with transaction(con):
+        summary.documents_gone = mark_gone_documents(con, summary.run_id, list(domains), urls)
 
 
 def finish_crawl(con: duckdb.DuckDBPyConnection, summary: CrawlSummary, *, error: str | None = None) -> None:

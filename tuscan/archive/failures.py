@@ -1,6 +1,6 @@
 """Files that went over the time limit or crashed their reader: remembered, not tried on every run.
 
-`tuscan.workers` kills a reader that takes longer than the per-document time limit or crashes, and
+`tuscan.archive.pool` kills a reader that takes longer than the per-document time limit or crashes, and
 the file gets that reason as its error. Trying such a file again on every run costs the whole time
 limit, or another crashed reader, each time, for the same result. So the scan records the failure
 under the file's content hash (a `contents` row with status 'error' and `read_failure`, migration
@@ -16,23 +16,12 @@ A failed file is tried again only when the outcome can differ:
   `contents.read_timeout`, so raising the limit is enough, no extra flag needed.
 Transient errors — the file vanished, changed while it was read, or could not be opened — say
 nothing about the content; they stay on the document (`documents.read_error`) and are retried on
-every run (`tuscan.scan`).
+every run (`tuscan.archive.scan`).
 """
 
 from __future__ import annotations
 
-from tuscan.workers import CRASH, TIMEOUT, ReaderFailure
-
-__all__ = ["CRASH", "TIMEOUT", "classify_failure", "should_retry"]
-
-
-def classify_failure(reason: str) -> tuple[str, float | None] | None:
-    """(TIMEOUT, the time limit in seconds) or (CRASH, None) when the worker pool gave `reason`
-    because the reader went over the time limit or crashed; None for any other reason (a transient
-    read error)."""
-    if isinstance(reason, ReaderFailure):
-        return reason.kind, reason.seconds
-    return None
+from tuscan.archive.outcome import TIMEOUT
 
 
 def should_retry(failure: str, failed_timeout: float | None, *, timeout: float | None,

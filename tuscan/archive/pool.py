@@ -10,11 +10,15 @@ file in a worker process with a time limit for the same reason.
         summary = scan(con, paths, submit=pool.submit)
 
 `submit(items)` takes a batch of (abs_path, name, size) and returns a Future of one result per
-item — `ContentResult`, or a string saying why the file was not read — the shape
-`tuscan.scan.scan(submit=…)` expects. A worker takes a whole batch (fewer round trips) but reports
+item — `ContentResult`, or a `ReadFailure` saying why the file was not read — the shape
+`tuscan.archive.scan` expects. A worker takes a whole batch (fewer round trips) but reports
 after every file, so the parent always knows which file a worker is on and since when: when that
-file's deadline passes, or the worker dies, only that file gets an error record; the rest of the
-batch is handed to a fresh worker.
+file's deadline passes, or the worker dies, only that file gets a failure; the rest of the batch is
+handed to a fresh worker.
+
+The deadline is a hard limit on a document's whole reading time. Workers send a heartbeat after each
+OCR'd page, which shows they are alive, but it buys no time: a scan of a thousand tiny frames must end
+at the limit like any other hung reader, or one document would hold a worker for hours.
 """
 
 from __future__ import annotations
@@ -34,14 +38,15 @@ from multiprocessing.connection import Connection, wait
 
 from extractors import Limits, ocr
 from extractors.ocr import OCR_PROCESSES_ENV
+from tuscan.archive.outcome import ReadFailure, crash_failure, timeout_failure
+from tuscan.archive.reader import Item, extract_file
 from tuscan.errors import TuscanError
 
-Item = tuple[str, str, int]            # (abs_path, name shown, size)
 TaskFn = Callable[[str, str, Limits], object]
 
+HEARTBEAT = -1   # message index meaning "still working on the current file"
 #: A worker that dies this many times in a row before finishing a single file is not a bad file:
 #: the workers cannot run at all (e.g. an import error). The pool stops instead of looping.
-HEARTBEAT = -1   # message index meaning "still working on the current file"
 MAX_STARTUP_FAILURES = 3
 
 
@@ -49,34 +54,12 @@ class WorkerPoolBroken(TuscanError):
     """The extraction workers cannot start or keep dying before reading any file."""
 
 
-TIMEOUT = "timeout"
-CRASH = "crash"
+def timeout_message(seconds: float) -> ReadFailure:
+    return timeout_failure(seconds)
 
 
-class ReaderFailure(str):
-    """Why a file was not read when its reader went over the time limit or crashed: a message like
-    any other read error, which also says which of the two (`kind`) and, for a timeout, the limit it
-    went over (`seconds`), so the scan can remember it (tuscan.failures)."""
-
-    kind: str
-    seconds: float | None
-
-    def __new__(cls, message: str, kind: str, seconds: float | None = None) -> ReaderFailure:
-        failure = super().__new__(cls, message)
-        failure.kind, failure.seconds = kind, seconds
-        return failure
-
-    def __reduce__(self):
-        return ReaderFailure, (str(self), self.kind, self.seconds)
-
-
-def timeout_message(seconds: float) -> ReaderFailure:
-    return ReaderFailure(f"parsing took longer than {seconds:g} s; skipped (raise Limits.timeout_seconds to allow"
-                         " more)", TIMEOUT, seconds)
-
-
-def crash_message(exitcode: int | None) -> ReaderFailure:
-    return ReaderFailure(_death(exitcode) + "; skipped", CRASH)
+def crash_message(exitcode: int | None) -> ReadFailure:
+    return crash_failure(_death(exitcode))
 
 
 def _death(exitcode: int | None) -> str:
@@ -89,12 +72,6 @@ def _death(exitcode: int | None) -> str:
         hint = "; killed, perhaps for using too much memory" if number == signal.SIGKILL else ""
         return f"the reader crashed (signal {number}, {name}){hint}"
     return f"the reader stopped unexpectedly (exit code {exitcode})"
-
-
-def _default_task(abs_path: str, name: str, limits: Limits):
-    from tuscan.scan import extract_file
-
-    return extract_file(abs_path, name, limits)
 
 
 def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: int = 1) -> None:
@@ -125,7 +102,7 @@ def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: 
             try:
                 result = task(abs_path, name, limits)
             except Exception as exc:  # extract_file does not raise; a task bug must not lose the batch
-                result = f"the reader failed: {type(exc).__name__}: {exc}"
+                result = ReadFailure(f"the reader failed: {type(exc).__name__}: {exc}")
             try:
                 with send_lock:
                     conn.send((job_id, index, result))
@@ -133,7 +110,8 @@ def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: 
                 return
             except Exception as exc:  # the result could not be pickled
                 with send_lock:
-                    conn.send((job_id, index, f"the reader's result could not be passed on: {type(exc).__name__}"))
+                    conn.send((job_id, index,
+                               ReadFailure(f"the reader's result could not be passed on: {type(exc).__name__}")))
 
 
 @dataclass
@@ -152,6 +130,7 @@ class _Worker:
     last_index: int = 0                # one past the last file of its current task
     items: list[Item] = field(default_factory=list)
     started_file_at: float = 0.0
+    heartbeats: int = 0                # OCR pages done on the current file (liveness, not time)
     ready: bool = False
 
 
@@ -162,12 +141,12 @@ class WorkerPool:
                  context: str = "forkserver", timeout: float | None = None):
         self.limits = limits or Limits()
         self.timeout = timeout if timeout is not None else self.limits.timeout_seconds
-        self.task = task or _default_task
+        self.task = task or extract_file
         self.size = max(1, workers)
         self._ctx = multiprocessing.get_context(context)
         if context == "forkserver":
             # Workers fork from a server that has already imported the readers: cheap replacements.
-            self._ctx.set_forkserver_preload(["tuscan.scan"])
+            self._ctx.set_forkserver_preload(["tuscan.archive.reader"])
         self._lock = threading.Lock()
         self._queue: deque[tuple[int, int, list[Item]]] = deque()   # (job id, first index, items)
         self._jobs: dict[int, _Job] = {}
@@ -300,8 +279,8 @@ class WorkerPool:
                     if job_id is None:
                         worker.ready = True
                         self._startup_failures = 0
-                    elif index == HEARTBEAT:   # still working (an OCR page done): restart the clock
-                        worker.started_file_at = time.monotonic()
+                    elif index == HEARTBEAT:   # alive (an OCR page done); buys no time
+                        worker.heartbeats += 1
                     else:
                         self._deliver(worker, job_id, index, result)
             except (EOFError, OSError):
@@ -316,6 +295,7 @@ class WorkerPool:
     def _deliver(self, worker: _Worker, job_id: int, index: int, result) -> None:
         worker.next_index = index + 1
         worker.started_file_at = time.monotonic()
+        worker.heartbeats = 0
         with self._lock:
             self._set_result(job_id, index, result)
         if worker.next_index >= worker.last_index:
@@ -331,7 +311,7 @@ class WorkerPool:
             del self._jobs[job_id]
             job.future.set_result(job.results)
 
-    def _replace(self, worker: _Worker, reason: str, exitcode: int | None = None) -> None:
+    def _replace(self, worker: _Worker, reason: ReadFailure, exitcode: int | None = None) -> None:
         """Kill a hung or dead worker, record `reason` for the file it was on, re-queue the rest of
         its task, and start a fresh worker in its place."""
         self._stop(worker, kill=True)
