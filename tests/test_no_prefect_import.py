@@ -1,6 +1,7 @@
-"""Commands that need no flow must not import Prefect (issue 8: importing it costs ~0.7 s, and a flow
-run without PREFECT_API_URL starts a temporary server, ~10 s). Each command runs for real in a fresh
-interpreter; when Prefect gets imported, the failure names the import chain that pulled it in."""
+"""Commands that need no flow must not import Prefect (importing it costs ~0.7 s, and a flow run
+without PREFECT_API_URL starts a temporary server, ~10 s): outputs, decisions, and the scanning
+commands when no Prefect server is configured (tuscan.cli.tracking). Each command runs for real in a
+fresh interpreter; when Prefect gets imported, the failure names the import chain that pulled it in."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ COMMANDS = [
     ["report", "--html", "{tmp}/report.html", "--db", "{db}"],
     ["share", "--municipality", "Korsbæk Kommune", "--code", "999", "--out", "{tmp}/share.parquet", "--db", "{db}"],
     ["discover", "--help"],
+    # Without a Prefect server configured, the scanning commands run their steps without Prefect too.
+    ["discover", "{tmp}", "--db", "{tmp}/new.duckdb"],
+    ["discover", "{tmp}", "--db", "{tmp}/new.duckdb", "--no-prefect"],
+    ["run", "--no-prefect"],
+    ["run"],
 ]
 
 

@@ -8,12 +8,14 @@ import json
 import duckdb
 
 from tuscan.archive.refind import describe_refound
+from tuscan.display import terminal_safe
 from tuscan.runs import last_run
 
 UNREADABLE_SHOWN = 20
 
 
 def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    rows = [tuple(terminal_safe(v) for v in r) for r in rows]
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
     line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]

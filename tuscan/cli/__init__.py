@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from tuscan.display import terminal_safe
 from tuscan.errors import TuscanError
 
 # tuscan sends nothing anywhere the user did not point it at: Prefect's own telemetry stays off.
@@ -49,7 +50,7 @@ class TuscanGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TuscanError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {terminal_safe(exc)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted. Everything stored so far is kept; the next run continues from there.", err=True)
