@@ -16,10 +16,12 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors import Limits
 from flows.steps import run_as_tasks
+from flows.summary import publish
 from tuscan import db as database
 from tuscan import steps
 from tuscan.archive.load import RUNNERS, ScanOptions, default_workers
 from tuscan.archive.reader import Item, extract_batch
+from tuscan.pipeline import ConfigError, load_config
 
 
 class UnknownRunner(ValueError):
@@ -59,20 +61,25 @@ def run_discover(paths: list[str], db: str = database.DEFAULT_DB, *, workers: in
 
 
 @flow(name="discover", log_prints=True)
-def discover_flow(paths: list[str], db: str = database.DEFAULT_DB, workers: int | None = None,
+def discover_flow(paths: list[str] | None = None, db: str | None = None, workers: int | None = None,
                   runner: str = "local", wait: float = 0, show_progress: bool = False,
                   timeout: float | None = None, retry_failed: bool = False, refind: bool = False,
-                  follow_links: bool = False) -> dict:
+                  follow_links: bool = False, config: str | None = None) -> dict:
     """Scan contract archives (folders, zip files) into the inventory and classify the systems.
+    `config`: the municipality's tuscan.toml, for the inventory and the archives unless given;
     `timeout`: seconds allowed for reading one document; `retry_failed`: read files that timed out
     or crashed a reader before; `refind`: find the keyword hits of every stored document again."""
+    settings = load_config(config) if config else None
+    db = db or (str(settings.db) if settings else database.DEFAULT_DB)
+    paths = paths or ([str(p) for p in settings.archives] if settings else [])
+    if not paths:
+        raise ConfigError("nothing to scan: give paths, or a config whose `archives` lists the archives")
     options = ScanOptions(workers=workers, runner=runner, wait=wait, show_progress=show_progress,
                           timeout=timeout or Limits.timeout_seconds, retry_failed=retry_failed, refind=refind,
                           follow_links=follow_links)
     results = run_as_tasks(steps.discover(paths, db, options, submit=task_submitter(options)))
     summary = results["scan-archives"]
-    print(f"Read {summary.extracted} new document(s) of {summary.files_seen} file(s); {summary.read_errors}"
-          f" could not be read, {summary.skipped} skipped")
+    publish(db)
     return {"run_id": summary.run_id, "files": summary.files_seen, "extracted": summary.extracted,
             "errors": summary.read_errors, "pages": summary.pages, "skipped_failed": summary.skipped_failed,
             "refound": summary.refound}

@@ -7,17 +7,20 @@ from prefect import flow
 
 from flows.discover import task_submitter
 from flows.steps import run_as_tasks
+from flows.summary import publish
 from tuscan import steps
 from tuscan.archive.load import ScanOptions
 from tuscan.pipeline import load_config
 
 
 @flow(name="pipeline", log_prints=True)
-def pipeline_flow(config_path: str | None = None, runner: str = "local") -> dict:
-    """Run everything tuscan.toml configures; with no config, the bundled example archive."""
-    config = load_config(config_path)
+def pipeline_flow(config: str | None = None, runner: str = "local", config_path: str | None = None) -> dict:
+    """Run everything the municipality's tuscan.toml configures (`config`; `config_path` is its
+    earlier name); with no config, the bundled example archive."""
+    settings = load_config(config or config_path)
     options = ScanOptions(runner=runner)
-    results = run_as_tasks(steps.pipeline(config, options, submit=task_submitter(options)))
+    results = run_as_tasks(steps.pipeline(settings, options, submit=task_submitter(options)))
+    publish(settings.db, results.get("write-report", []))
     return {name: _jsonable(result) for name, result in results.items()}
 
 

@@ -64,8 +64,30 @@ def test_a_deep_tree_is_walked_without_recursion(tmp_path):
         deepest = deepest / f"{i % 10}"
         deepest.mkdir()
     (deepest / "Aftale.txt").write_text("dybt", "utf-8")
-    refs = list(walk(str(folder)))
-    assert [r.path.count("/") for r in refs] == [1500] and refs[0].read_error is None
+    try:
+        refs = list(walk(str(folder)))
+        assert [r.path.count("/") for r in refs] == [1500] and refs[0].read_error is None
+    finally:
+        _remove_deep(folder)
+
+
+def _remove_deep(folder):
+    """Delete a deep tree without recursion (pytest's clean-up of its tmp folders, shutil.rmtree and
+    os.walk all recurse and would fail on it): go down to the deepest folder, then up."""
+    path = str(folder)
+    while True:
+        entries = list(os.scandir(path))
+        subfolders = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+        if subfolders:
+            path = subfolders[0]
+            continue
+        for entry in entries:
+            os.unlink(entry.path)
+        if path == str(folder):
+            os.rmdir(path)
+            return
+        os.rmdir(path)
+        path = os.path.dirname(path)
 
 
 def test_a_lock_note_that_is_a_link_is_not_written_through(tmp_path):

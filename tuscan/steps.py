@@ -41,9 +41,13 @@ def run_steps(steps: list[Step], echo: Callable[[str], None] | None = None) -> R
 def scan_archives_step(paths: list[str], db: str | os.PathLike, options, submit=None, progress=None) -> Step:
     from tuscan.archive.load import scan_archives
 
-    # The scan's progress line and the command's closing summary say what it did.
     return Step("scan-archives", lambda _r: scan_archives([str(p) for p in paths], db, options, submit=submit,
-                                                          progress=progress))
+                                                          progress=progress), describe=describe_scan)
+
+
+def describe_scan(s) -> str:
+    return (f"Scanned {s.files_seen} file(s): {s.extracted} read, {s.linked + s.unchanged} known already,"
+            f" {s.read_errors} could not be read, {s.skipped} skipped, {s.missing} gone since the last run")
 
 
 def refind_step(db: str | os.PathLike, wait: float = 0) -> Step:

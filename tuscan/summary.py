@@ -69,3 +69,21 @@ def discover_summary(con: duckdb.DuckDBPyConnection) -> str:
         if any("tesseract" in (e or "") for _, _, e in unreadable):
             parts.append("Scanned documents need OCR: apt-get install tesseract-ocr tesseract-ocr-dan")
     return "\n\n".join(parts)
+
+
+def headline(con: duckdb.DuckDBPyConnection) -> dict:
+    """The figures an operator looks for after a run: documents, unreadable ones, systems per category."""
+    documents, unreadable, with_tu = con.execute(
+        "SELECT count(*) FILTER (WHERE status <> 'missing'),"
+        " count(*) FILTER (WHERE status IN ('error', 'unsupported', 'no_text')),"
+        " count(*) FILTER (WHERE tu_evidence) FROM document_findings").fetchone()
+    categories = dict(con.execute("SELECT category, count(*) FROM inventory GROUP BY category").fetchall())
+    return {"documents": documents, "unreadable": unreadable, "with_tu_evidence": with_tu,
+            "systems": sum(categories.values()), "by_category": categories}
+
+
+def headline_line(figures: dict) -> str:
+    """One line: "Inventory: 12 systems (own 4, shared 3, …); 30 documents, 4 could not be read"."""
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(figures["by_category"].items(), key=lambda kv: -kv[1]))
+    return (f"Inventory: {figures['systems']} systems ({counts or 'none'}); {figures['documents']} documents,"
+            f" {figures['with_tu_evidence']} with TU evidence, {figures['unreadable']} could not be read")
