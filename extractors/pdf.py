@@ -13,8 +13,8 @@ import threading
 
 import pypdfium2 as pdfium
 
-from extractors import Limits, extractor, ocr
-from extractors.base import NO_TEXT, OK, Extraction, ExtractorError, Page
+from extractors import extractor, ocr
+from extractors.base import NO_TEXT, OK, Extraction, ExtractorError, Limits, Page
 
 _PDFIUM_LOCK = threading.RLock()
 # A scanned page sometimes carries a few characters of real text (a page number, a stamp).
@@ -63,7 +63,7 @@ def _render_png(page: pdfium.PdfPage) -> bytes:
     return buffer.getvalue()
 
 
-@extractor("pdf", suffixes=(".pdf",), magic=(b"%PDF",))
+@extractor("pdf", formats=("pdf",))
 def extract_pdf(data: bytes, name: str, limits: Limits) -> Extraction:
     try:
         with _PDFIUM_LOCK:

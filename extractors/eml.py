@@ -1,0 +1,109 @@
+"""E-mail messages (.eml, RFC 5322): headers and body as text, attachments as members.
+
+The standard library's `email` package with `policy.default` parses MIME, decodes encoded
+headers (`=?utf-8?q?Bilag_3?=`) and transfer encodings and picks the body (`get_body`): plain
+text, else HTML turned into visible text by extractors.html. Contracts reach municipalities as
+attachments, so each attachment is a member named by its file name (`mail.eml!Bilag 3.pdf`) and
+extracted under the same limits as zip members (extractors.container); an attached message
+(message/rfc822) is a member `<subject>.eml` read the same way, recursively.
+
+The page holds "Subject:", "From:", "To:", "Cc:", "Date:" lines, a blank line and the body.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+
+from extractors import extractor
+from extractors.base import Extraction, ExtractorError, Limits, Page, RawMember
+from extractors.html import read_html
+
+HEADERS = ("Subject", "From", "To", "Cc", "Date")
+
+
+def _header(msg: Message, key: str) -> str:
+    try:
+        value = msg.get(key)
+    except Exception:                      # a malformed header the policy cannot parse
+        value = msg.get_all(key, failobj=[""])[0] if hasattr(msg, "get_all") else ""
+    return " ".join(str(value or "").split())
+
+
+def _body(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, ValueError, AssertionError):   # unknown charset, broken encoding
+        payload = part.get_payload(decode=True) or b""
+        content = payload.decode("utf-8", errors="replace")
+    if not isinstance(content, str):
+        return ""
+    if part.get_content_type() == "text/html":
+        text, _title, markup = read_html(content)
+        return text + ("\n\n" + "\n".join(markup) if markup else "")
+    return content.replace("\r\n", "\n")
+
+
+def _attachment_name(part: Message, number: int) -> str:
+    try:
+        filename = part.get_filename()
+    except Exception:
+        filename = None
+    if filename:
+        return " ".join(filename.replace("\\", "/").split("/")[-1].split()) or f"vedhæftning {number}"
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        subject = _header(inner[0], "Subject") if isinstance(inner, list) and inner else ""
+        return f"{(subject or f'besked {number}').replace('/', '-')}.eml"
+    extension = mimetypes.guess_extension(part.get_content_type()) or ".bin"
+    return f"vedhæftning {number}{extension}"
+
+
+def _attachment_bytes(part: Message) -> bytes:
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner:
+            return inner[0].as_bytes(policy=policy.default.clone(linesep="\r\n"))
+        return b""
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        raise ExtractorError("attachment has no readable content")
+    return payload
+
+
+def _raw(part: Message, number: int) -> RawMember:
+    name = _attachment_name(part, number)
+
+    def read(cap: int) -> bytes:
+        try:
+            data = _attachment_bytes(part)
+        except ExtractorError:
+            raise
+        except Exception as exc:           # broken base64/quoted-printable, a malformed inner message
+            raise ExtractorError(f"corrupt attachment: {type(exc).__name__}: {exc}") from exc
+        if len(data) > cap:
+            raise ExtractorError(f"uncompressed size {len(data)} bytes is over the limit of {cap} bytes")
+        return data
+
+    return RawMember(name, 0, read=read)
+
+
+@extractor("eml", formats=("eml",))
+def extract_eml(data: bytes, name: str, limits: Limits) -> Extraction:
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(data)
+    except Exception as exc:               # the parser is lenient; this is a last resort
+        raise ExtractorError(f"corrupt e-mail: {type(exc).__name__}: {exc}") from exc
+    lines = [f"{key}: {value}" for key in HEADERS if (value := _header(msg, key))]
+    if not lines:
+        raise ExtractorError("corrupt e-mail: no Subject, From, To or Date header")
+    body = _body(msg)
+    text = "\n".join(lines) + "\n\n" + body.strip("\n")
+    attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
+    raw = [_raw(part, number) for number, part in enumerate(attachments, start=1)]
+    return Extraction(pages=[Page(1, text)], title=_header(msg, "Subject") or None, raw_members=raw)
