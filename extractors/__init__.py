@@ -21,8 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractors import sniff as _sniff
-from extractors.base import (ERROR, OK, UNSUPPORTED, ExtractFn, Extraction, ExtractorError, Limits, Member,
-                             Page)
+from extractors.base import (
+    ERROR,
+    OK,
+    UNSUPPORTED,
+    ExtractFn,
+    Extraction,
+    ExtractorError,
+    Limits,
+    Member,
+    Page,
+)
 from extractors.container import expand_members
 
 __all__ = ["extract", "extractor", "registered", "find_extractor", "Extraction", "Page", "Member", "Limits"]

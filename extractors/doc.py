@@ -15,8 +15,8 @@ from __future__ import annotations
 from extractors import extractor
 from extractors.base import Extraction, ExtractorError, Limits, Page
 from extractors.ole import open_ole, refuse_encrypted, word_is_encrypted
-from extractors.tools import ToolFailed, available, run_tool
 from extractors.text import normalise_newlines
+from extractors.tools import ToolFailed, available, run_tool
 
 WHAT = "Word 97-2003 document (.doc)"
 

@@ -14,7 +14,8 @@ import zipfile
 
 from extractors import extractor
 from extractors.base import Extraction, ExtractorError, Limits, Page
-from extractors.xmlsafe import HostileXml, local as _local, parse
+from extractors.xmlsafe import HostileXml, parse
+from extractors.xmlsafe import local as _local
 from extractors.zip import open_zip, read_member
 
 __all__ = ["HostileXml", "extract_docx", "parse_part"]

@@ -92,7 +92,7 @@ def sniff(data: bytes, name: str) -> str | None:
         return "rtf"
     if data.startswith(IMAGE_MAGIC) and (not data.startswith(b"BM") or suffix_format == "image"):
         return "image"
-    if suffix_format in ("text", "html", "eml"):
+    if suffix_format in ("html", "eml"):
         return suffix_format
     if _HTML_START.match(_strip_bom(head)):
         return "html"
