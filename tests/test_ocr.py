@@ -114,3 +114,52 @@ def test_tsv_lines_paragraphs_and_mean_confidence():
     text, confidence = ocr.parse_tsv("\n".join([header, *rows]))
     assert text == "Log ind\nNem-\nID\n\nBilag"
     assert confidence == 80.0
+
+
+def multi_frame_tiff(frames: list[Image.Image]) -> bytes:
+    out = io.BytesIO()
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    return out.getvalue()
+
+
+def scanned_frame(text: str) -> Image.Image:
+    return Image.open(io.BytesIO(scanned_png(text))).convert("L")
+
+
+def test_tiny_and_blank_frames_never_start_tesseract(monkeypatch):
+    calls = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: calls.append(image) or ("", None))
+    tiny = [Image.new("L", (8, 8), 255) for _ in range(1000)]
+    result = extract(multi_frame_tiff(tiny), "tom.tif")
+    assert calls == []
+    assert result.status == NO_TEXT
+    assert result.error == ("OCR found no text in the image; only the first 100 of 1000 frames were read "
+                            "(limit image_max_frames); 100 frame(s) smaller than 16 pixels skipped")
+    blank = [Image.new("L", (600, 800), 255) for _ in range(3)]
+    result = extract(multi_frame_tiff(blank), "hvid.tif")
+    assert calls == [] and result.error == "OCR found no text in the image; 3 blank frame(s) skipped"
+
+
+def test_frame_cap_is_a_limit(monkeypatch):
+    from extractors import Limits
+
+    seen = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: seen.append(1) or ("NemID", 90.0))
+    frames = [scanned_frame(f"side {n}") for n in range(5)]
+    result = extract(multi_frame_tiff(frames), "scan.tif", Limits(image_max_frames=3))
+    assert len(seen) == 3 and [p.number for p in result.pages] == [1, 2, 3]
+    assert result.status == OK
+    assert result.error == "only the first 3 of 5 frames were read (limit image_max_frames)"
+
+
+@needs_tesseract
+def test_every_frame_of_a_multi_page_tiff_is_ocrd():
+    frames = [scanned_frame("Aftale om medarbejdersignatur"), Image.new("L", (600, 800), 255),
+              scanned_frame("Login med NemLog-in")]
+    result = extract(multi_frame_tiff(frames), "kontrakt.tif")
+    assert result.status == OK and [p.number for p in result.pages] == [1, 3]
+    assert "medarbejdersignatur" in result.pages[0].text.lower()
+    assert "nemlog-in" in result.pages[1].text.lower()
+    assert result.error == "1 blank frame(s) skipped"
