@@ -36,6 +36,8 @@ class Limits:
     depth: int = 0                   # current container nesting depth
     image_max_frames: int = 100      # frames of one image (multi-page TIFF) that are OCR'd
     external_timeout_seconds: float = 60.0   # one run of antiword, catdoc or catppt
+    # One XML part parsed into a tree (DOCX, PPTX, ODF): the tree takes ~10x the bytes in memory.
+    xml_max_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass

@@ -26,9 +26,9 @@ _SKIP = {"pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "Fallback", "delText",
 _CELL_SEPARATOR = " | "
 
 
-def parse_part(raw: bytes, what: str = "DOCX") -> ET.Element:
+def parse_part(raw: bytes, what: str = "DOCX", max_bytes: int = Limits.xml_max_bytes) -> ET.Element:
     """Parse one WordprocessingML part with the shared hardened parser."""
-    return parse(raw, what)
+    return parse(raw, what, max_bytes)
 
 
 def _inline_text(elem: ET.Element, out: list[str]) -> None:
@@ -116,7 +116,7 @@ def _title(zf: zipfile.ZipFile, limits: Limits) -> str | None:
         info = zf.getinfo("docProps/core.xml")
     except KeyError:
         return None
-    root = parse_part(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio))
+    root = parse_part(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), "DOCX", limits.xml_max_bytes)
     for elem in root:
         if _local(elem.tag) == "title" and (elem.text or "").strip():
             return elem.text.strip()
@@ -132,7 +132,7 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Extraction:
 
     def part_lines(part: str) -> list[str]:
         raw = read_member(zf, zf.getinfo(part), limits.max_file_bytes, limits.zip_max_ratio)
-        root = parse_part(raw)
+        root = parse_part(raw, "DOCX", limits.xml_max_bytes)
         body = next((c for c in root if _local(c.tag) == "body"), root)
         return _block_lines(body)
 

@@ -126,7 +126,7 @@ def _part(zf: zipfile.ZipFile, part: str, what: str, limits: Limits) -> ET.Eleme
         info = zf.getinfo(part)
     except KeyError:
         return None
-    return parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), what, limits.max_file_bytes)
+    return parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), what, limits.xml_max_bytes)
 
 
 def _header_footer_lines(styles: ET.Element | None) -> tuple[list[str], list[str]]:

@@ -74,7 +74,7 @@ def _rels(zf: zipfile.ZipFile, part: str, limits: Limits) -> dict[str, tuple[str
         info = zf.getinfo(rels_part)
     except KeyError:
         return {}
-    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.max_file_bytes)
+    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.xml_max_bytes)
     rels = {}
     for rel in root:
         target = rel.get("Target", "")
@@ -92,7 +92,7 @@ def _slide_order(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> list[s
         info = zf.getinfo(PRESENTATION_PART)
     except KeyError:
         return fallback
-    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.max_file_bytes)
+    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.xml_max_bytes)
     rels = _rels(zf, PRESENTATION_PART, limits)
     ordered = []
     for elem in root.iter():
@@ -116,13 +116,13 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Extraction:
     pages = []
     for number, part in enumerate(slides, start=1):
         root = parse(read_member(zf, zf.getinfo(part), limits.max_file_bytes, limits.zip_max_ratio), WHAT,
-                     limits.max_file_bytes)
+                     limits.xml_max_bytes)
         lines: list[str] = []
         _text_lines(root, lines)
         for kind, target in _rels(zf, part, limits).values():
             if kind == "notesSlide" and target in names:
                 notes = parse(read_member(zf, zf.getinfo(target), limits.max_file_bytes, limits.zip_max_ratio),
-                              WHAT, limits.max_file_bytes)
+                              WHAT, limits.xml_max_bytes)
                 _text_lines(notes, lines, placeholder_types={"body"})
         pages.append(Page(number, "\n".join(line for line in lines if line.strip())))
     return Extraction(pages=pages, title=_title(zf, limits))
@@ -133,7 +133,7 @@ def _title(zf: zipfile.ZipFile, limits: Limits) -> str | None:
         info = zf.getinfo("docProps/core.xml")
     except KeyError:
         return None
-    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.max_file_bytes)
+    root = parse(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), WHAT, limits.xml_max_bytes)
     for elem in root:
         if local(elem.tag) == "title" and (elem.text or "").strip():
             return elem.text.strip()
