@@ -129,7 +129,10 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
     except RecursionError:
         return Extraction.failed(ERROR, "file structure nested too deeply to parse")
     if reg is None:
-        return Extraction.failed(UNSUPPORTED, f"no reader for files like {name.rsplit('/', 1)[-1]!r}")
+        # Said from the content alone: records are shared by every file with the same bytes.
+        return Extraction.failed(UNSUPPORTED, "no reader for this kind of file (not PDF, Office, OpenDocument, "
+                                              f"e-mail, RTF, HTML, image, zip or text; it starts with "
+                                              f"{data[:8].hex(' ')})")
     try:
         result = reg.fn(data, name, limits)
         if result.raw_members is not None:

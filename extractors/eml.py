@@ -1,4 +1,4 @@
-"""E-mail messages (.eml, RFC 5322): headers and body as text, attachments as members.
+"""E-mail messages (.eml, RFC 5322; web pages saved as .mht): headers and body as text, attachments as members.
 
 The standard library's `email` package with `policy.default` parses MIME, decodes encoded
 headers (`=?utf-8?q?Bilag_3?=`) and transfer encodings and picks the body (`get_body`): plain
@@ -100,10 +100,13 @@ def extract_eml(data: bytes, name: str, limits: Limits) -> Extraction:
     except Exception as exc:               # the parser is lenient; this is a last resort
         raise ExtractorError(f"corrupt e-mail: {type(exc).__name__}: {exc}") from exc
     lines = [f"{key}: {value}" for key in HEADERS if (value := _header(msg, key))]
-    if not lines:
-        raise ExtractorError("corrupt e-mail: no Subject, From, To or Date header")
     body = _body(msg)
-    text = "\n".join(lines) + "\n\n" + body.strip("\n")
-    attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
+    try:
+        attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
+    except Exception as exc:               # a multipart without parts, a broken boundary
+        raise ExtractorError(f"corrupt e-mail: {type(exc).__name__}: {exc}") from exc
+    if not msg.keys() or (not lines and not body.strip() and not attachments):
+        raise ExtractorError("corrupt e-mail: no mail headers (Subject, From, To, Date, MIME-Version …)")
+    text = "\n".join(lines) + "\n\n" + body.strip("\n") if lines else body.strip("\n")
     raw = [_raw(part, number) for number, part in enumerate(attachments, start=1)]
     return Extraction(pages=[Page(1, text)], title=_header(msg, "Subject") or None, raw_members=raw)

@@ -1,8 +1,10 @@
 """OpenDocument text, spreadsheet and presentation (.odt, .ods, .odp; LibreOffice's own formats).
 
 Reads the XML parts directly with the shared hardened parser (extractors.xmlsafe: no DTDs, no
-entities, size cap) rather than odfpy, which parses with xml.sax and its own DOM and is slow on
-big spreadsheets; what tuscan needs is text in reading order, which the ODF schema makes simple:
+entities, size cap) rather than odfpy: odfpy builds its own DOM with xml.sax, outside that parser,
+and loads a package through its manifest (tried here on a package whose manifest lists no
+parts, it returned no body at all). What tuscan needs is text in reading order, which the ODF
+schema makes simple (measured: a 50,000-row sheet, 8 MB of XML, in ~1.5 s):
 
 - text: paragraphs and headings (`text:p`, `text:h`) with spans, links, `text:s` spaces, tabs and
   line breaks; lists; tables one line per row, cells separated by ' | ' (as for DOCX); footnotes
@@ -87,11 +89,27 @@ def _blocks(container: ET.Element) -> list[str]:
     return lines
 
 
-def _repeat(elem: ET.Element, attr: str) -> int:
+_COLUMNS_REPEATED = f"{{{_TABLE_NS}}}number-columns-repeated"
+_ROWS_REPEATED = f"{{{_TABLE_NS}}}number-rows-repeated"
+_CELL_TAGS = {f"{{{_TABLE_NS}}}table-cell", f"{{{_TABLE_NS}}}covered-table-cell"}
+_P_TAGS = {f"{{{_TEXT_NS}}}p", f"{{{_TEXT_NS}}}h"}
+
+
+def _repeat(elem: ET.Element, key: str) -> int:
+    value = elem.get(key)
+    if value is None:
+        return 1
     try:
-        return max(1, int(elem.get(f"{{{_TABLE_NS}}}{attr}", "1")))
+        return max(1, int(value))
     except ValueError:
         return 1
+
+
+def _cell_text(cell: ET.Element) -> str:
+    """A cell's text; the common case (plain paragraphs without markup) without the general walk."""
+    if all(child.tag in _P_TAGS and len(child) == 0 for child in cell):
+        return " ".join(t for child in cell if (t := (child.text or "").strip()))
+    return " ".join(line.strip() for line in _blocks(cell) if line.strip())
 
 
 def _rows(table: ET.Element):
@@ -109,15 +127,15 @@ def _table(table: ET.Element) -> list[str]:
     for row in _rows(table):
         cells: list[str] = []
         for cell in row:
-            if local(cell.tag) not in ("table-cell", "covered-table-cell"):
+            if cell.tag not in _CELL_TAGS:
                 continue
-            text = " ".join(line.strip() for line in _blocks(cell) if line.strip())
-            cells.extend([text] * (min(_repeat(cell, "number-columns-repeated"), _MAX_REPEAT) if text else 1))
+            text = _cell_text(cell)
+            cells.extend([text] * (min(_repeat(cell, _COLUMNS_REPEATED), _MAX_REPEAT) if text else 1))
         while cells and not cells[-1]:
             cells.pop()
         if cells:
             line = _CELL_SEPARATOR.join(cells)
-            lines.extend([line] * min(_repeat(row, "number-rows-repeated"), _MAX_REPEAT))
+            lines.extend([line] * min(_repeat(row, _ROWS_REPEATED), _MAX_REPEAT))
     return lines
 
 

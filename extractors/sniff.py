@@ -6,8 +6,9 @@ parts. So the content decides wherever it can:
 
 - `%PDF-` → pdf;
 - a ZIP is OOXML when it has `[Content_Types].xml` (docx/docm/dotx, xlsx/xlsm, pptx by the main
-  part), OpenDocument when its `mimetype` member says so (odt/ods/odp), else a plain zip — an
-  office document is one document, never a folder of XML members;
+  part; another OOXML package such as .xlsb or .vsdx is `ooxml`), OpenDocument when its
+  `mimetype` member says so (odt/ods/odp), else a plain zip — an office document is one
+  document, never a folder of XML members;
 - an OLE2 compound file (`D0 CF 11 E0`) is doc, xls, ppt or msg by its streams (read with olefile),
   and a password-protected OOXML package (an `EncryptedPackage` stream) is `ole-encrypted`;
 - `{\\rtf` → rtf; PNG, JPEG, TIFF, GIF, BMP → image;
@@ -40,7 +41,7 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".odt": "odt", ".ott": "odt", ".ods": "ods", ".ots": "ods", ".odp": "odp", ".otp": "odp",
     ".zip": "zip",
     ".doc": "doc", ".dot": "doc", ".xls": "xls", ".xlt": "xls", ".ppt": "ppt", ".pps": "ppt", ".pot": "ppt",
-    ".msg": "msg", ".eml": "eml", ".rtf": "rtf",
+    ".msg": "msg", ".eml": "eml", ".mht": "eml", ".mhtml": "eml", ".rtf": "rtf",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
     ".gif": "image", ".bmp": "image",
@@ -160,6 +161,10 @@ def _zip_format(data: bytes, suffix_format: str | None) -> str:
         kind = _ooxml_main_part(zf)
         if kind:
             return kind
+        if suffix_format in ("docx", "xlsx", "pptx"):
+            return suffix_format           # its reader reports the missing main part
+        if "[Content_Types].xml" in names and suffix_format != "zip":
+            return "ooxml"                 # .xlsb, .vsdx, .xps …: one document, not a folder of parts
     if "mimetype" in names:
         info = zf.getinfo("mimetype")
         if info.file_size < 200 and not info.flag_bits & 0x1:

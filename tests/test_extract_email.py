@@ -148,3 +148,14 @@ def test_corrupt_msg_is_an_error():
     data = (FORMATS / "attachment_msg_pdf.msg").read_bytes()[:4000]
     result = extract(data, "halv.msg")
     assert result.status == ERROR and result.error.startswith("corrupt")
+
+
+def test_web_page_saved_as_mht_is_read():
+    data = (b"From: <Saved by Windows Internet Explorer 8>\r\nSubject: Selvbetjening\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/related; boundary=\"B\"; type=\"text/html\"\r\n\r\n--B\r\n"
+            b"Content-Type: text/html; charset=\"utf-8\"\r\nContent-Location: https://kommune.dk/\r\n\r\n"
+            b"<html><body><p>Log ind med MitID</p><form action=\"https://nemlog-in.mitid.dk/\"></form>"
+            b"</body></html>\r\n--B--\r\n")
+    result = extract(data, "side.mht")
+    assert result.extractor == "eml" and "Log ind med MitID" in result.text
+    assert "[markup] form action: https://nemlog-in.mitid.dk/" in result.text

@@ -112,3 +112,14 @@ def test_suffix_breaks_the_tie_when_content_says_nothing():
     assert sniff(b"just bytes", "kontrakt.pdf") == "pdf"     # the PDF reader says "not a PDF"
     assert sniff(b"a;b;c\n1;2;3\n", "liste.csv") == "text"
     assert sniff(b"<p>fragment</p>", "side.htm") == "html"
+
+
+def test_other_ooxml_packages_are_one_unsupported_document():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types><Override PartName="/xl/workbook.bin" ContentType="application/'
+                    'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
+        zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    result = extract(out.getvalue(), "regneark.xlsb")
+    assert result.status == "unsupported" and result.members == []
+    assert "Office Open XML package of a kind tuscan cannot read" in result.error
