@@ -36,6 +36,9 @@ _TARGETS = {
     ("button", "formaction"): "form action", ("input", "formaction"): "form action",
     ("iframe", "src"): "frame", ("frame", "src"): "frame", ("img", "src"): "image", ("img", "alt"): "image alt",
 }
+# In-page anchors, scripts and inline data (a base64 image can be megabytes) are no targets.
+_NOT_TARGETS = ("#", "javascript:", "data:")
+_MAX_TARGET_CHARS = 2000
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -48,10 +51,11 @@ class _VisibleText(HTMLParser):
         self.title: str | None = None
         self._in_title = False
         self.markup: list[str] = []
+        self._seen: set[str] = set()
 
     def _targets(self, tag, attrs):
         for attr, value in attrs:
-            if not value or not value.strip():
+            if not value or not value.strip() or value.lstrip().lower().startswith(_NOT_TARGETS):
                 continue
             label = _TARGETS.get((tag, attr))
             if label is None and tag == "meta" and attr == "content":
@@ -59,8 +63,9 @@ class _VisibleText(HTMLParser):
                     match = _REFRESH_URL.search(value)
                     label, value = ("redirect", match.group(1)) if match else (None, value)
             if label is not None:
-                line = f"{MARKUP_PREFIX} {label}: {' '.join(value.split())}"
-                if line not in self.markup:
+                line = f"{MARKUP_PREFIX} {label}: {' '.join(value.split())[:_MAX_TARGET_CHARS]}"
+                if line not in self._seen:
+                    self._seen.add(line)
                     self.markup.append(line)
 
     def handle_starttag(self, tag, attrs):

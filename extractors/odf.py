@@ -45,7 +45,8 @@ def _inline(elem: ET.Element, out: list[str]) -> None:
     for child in elem:
         tag = local(child.tag)
         if tag == "s":
-            out.append(" " * min(int(child.get(f"{{{_TEXT_NS}}}c", "1") or 1), 100))
+            count = child.get(f"{{{_TEXT_NS}}}c", "1")
+            out.append(" " * (min(int(count), 100) if count.isdigit() else 1))
         elif tag == "tab":
             out.append("\t")
         elif tag == "line-break":

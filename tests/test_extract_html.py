@@ -36,7 +36,8 @@ def test_html_recognised_by_content():
 LOGIN_IN_MARKUP = """<html><head><meta http-equiv="refresh" content="5; url=https://broker.nemlog-in.dk/start">
 </head><body><p>Velkommen til selvbetjeningen</p>
 <form action="https://nemlog-in.mitid.dk/login/saml" method="post"><button>Fortsæt</button></form>
-<a href="/hjaelp">Hjælp</a> <a href="/hjaelp">Hjælp igen</a>
+<a href="/hjaelp">Hjælp</a> <a href="/hjaelp">Hjælp igen</a> <a href="#top">Top</a>
+<a href="javascript:void(0)">Menu</a> <img src="data:image/png;base64,iVBORw0KGgo=">
 <img src="/img/mitid-logo.svg" alt="Log på med MitID"></body></html>"""
 
 
