@@ -5,20 +5,24 @@ usual output for a multi-page contract): every frame is OCR'd as a page of its o
 `Limits.image_max_frames` frames. Frames that cannot hold text are skipped without starting
 tesseract: smaller than `MIN_TEXT_PIXELS` in either direction (a glyph needs ~10 pixels), or blank
 (one grey level). So a hostile TIFF of a thousand blank 8x8 frames costs milliseconds, not a
-tesseract process per frame, and the cap and what was skipped are named in the reason.
+tesseract process per frame, and the cap and what was skipped are named in the reason. No new
+frame is started once 80% of the per-document time limit is used: the pages read so far are
+kept, with the reason, rather than the whole image ending as a timeout.
 """
 
 from __future__ import annotations
 
 import io
+import time
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors import extractor, ocr
-from extractors.base import NO_TEXT, Extraction, ExtractorError, Limits, Page
+from extractors.base import ERROR, NO_TEXT, Extraction, ExtractorError, Limits, Page
 
 MAX_PIXELS = 100_000_000   # ~A0 at 300 dpi; larger is a decompression bomb, not a scan
 MIN_TEXT_PIXELS = 16       # a frame narrower or lower than this holds no readable line of text
+TIME_SHARE = 0.8           # of Limits.timeout_seconds that OCR of one image may use
 
 
 class _Frames:
@@ -30,6 +34,7 @@ class _Frames:
         self.total = 0
         self.tiny = 0
         self.blank = 0
+        self.stopped_at: int | None = None   # frame number where the time budget ran out
 
     def __iter__(self):
         try:
@@ -41,8 +46,14 @@ class _Frames:
             if self.total > self.limits.max_pages:
                 raise ExtractorError(f"image has {self.total} pages, more than the limit of "
                                      f"{self.limits.max_pages} (max_pages)")
+            # Stop handing frames to tesseract once most of the document's time limit is used, so
+            # the reader returns the pages it has instead of being killed with nothing.
+            deadline = time.monotonic() + TIME_SHARE * self.limits.timeout_seconds
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 if number > self.limits.image_max_frames:
+                    break
+                if time.monotonic() >= deadline:
+                    self.stopped_at = number
                     break
                 if frame.width * frame.height > MAX_PIXELS:
                     raise ExtractorError(f"frame {number} is {frame.width}x{frame.height} pixels, more than "
@@ -68,6 +79,9 @@ class _Frames:
         if self.total > self.limits.image_max_frames:
             notes.append(f"only the first {self.limits.image_max_frames} of {self.total} frames were read "
                          f"(limit image_max_frames)")
+        if self.stopped_at is not None:
+            notes.append(f"OCR stopped before frame {self.stopped_at} of {self.total}: "
+                         f"{TIME_SHARE:.0%} of the {self.limits.timeout_seconds:g} s time limit used")
         if self.tiny:
             notes.append(f"{self.tiny} frame(s) smaller than {MIN_TEXT_PIXELS} pixels skipped")
         if self.blank:
@@ -94,6 +108,8 @@ def extract_image(data: bytes, name: str, limits: Limits) -> Extraction:
     notes = frames.notes()
     if any(p.text.strip() for p in pages):
         return Extraction(pages=pages, error="; ".join(notes) or None)
+    if not pages and frames.stopped_at is not None:
+        return Extraction.failed(ERROR, "; ".join(notes))        # nothing read: a time limit, not "no text"
     if failures:
         reason = f"OCR failed ({'; '.join(failures[:3])})"
     else:

@@ -163,3 +163,14 @@ def test_every_frame_of_a_multi_page_tiff_is_ocrd():
     assert "medarbejdersignatur" in result.pages[0].text.lower()
     assert "nemlog-in" in result.pages[1].text.lower()
     assert result.error == "1 blank frame(s) skipped"
+
+
+def test_no_frame_is_started_after_the_time_budget(monkeypatch):
+    from extractors import Limits
+
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: ("NemID", 90.0))
+    frames = [scanned_frame(f"side {n}") for n in range(3)]
+    result = extract(multi_frame_tiff(frames), "scan.tif", Limits(timeout_seconds=0))
+    assert result.status == "error" and result.pages == []
+    assert result.error == "OCR stopped before frame 1 of 3: 80% of the 0 s time limit used"
