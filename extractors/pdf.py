@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 
 import pypdfium2 as pdfium
 
 from extractors import extractor, ocr
-from extractors.base import NO_TEXT, OK, Extraction, ExtractorError, Limits, Page
+from extractors.base import ERROR, NO_TEXT, OK, Extraction, ExtractorError, Limits, Page
 
 _PDFIUM_LOCK = threading.RLock()
 # A scanned page sometimes carries a few characters of real text (a page number, a stamp).
 _MIN_TEXT_CHARS = 20
+OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
 
 
@@ -54,6 +56,10 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     from pypdfium2 import raw
 
     return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+
+
+def _has_objects(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(max_depth=1))
 
 
 def _render_png(page: pdfium.PdfPage) -> bytes:
@@ -93,24 +99,40 @@ def _extract_open(pdf: pdfium.PdfDocument, limits: Limits) -> Extraction:
                 textpage = page.get_textpage()
                 text = clean_page_text(textpage.get_text_range())
                 textpage.close()
-                if len(text.strip()) < _MIN_TEXT_CHARS and (not text.strip() or _has_images(page)):
+                # A page with no objects at all is blank: no tesseract run for it (a 4,000-page
+                # blank PDF must not cost 4,000 OCR processes). No text but drawings may be text
+                # converted to outlines, so those are OCR'd.
+                if len(text.strip()) < _MIN_TEXT_CHARS and (_has_images(page) or
+                                                            (not text.strip() and _has_objects(page))):
                     needs_ocr.append(index)
             finally:
                 page.close()
             pages.append(Page(index + 1, text))
     if not needs_ocr:
+        if not any(p.text.strip() for p in pages):
+            return Extraction(status=NO_TEXT, error="no text on any page (blank pages, nothing to OCR)",
+                              pages=pages, title=title)
         return Extraction(pages=pages, title=title)
     if not ocr.available():
         if any(p.text.strip() for p in pages):
             return Extraction(pages=pages, title=title)
         return Extraction(status=NO_TEXT, error=f"no text layer (scanned?); {ocr.unavailable_reason()}",
                           pages=pages, title=title)
-    return _ocr_pages(pdf, pages, needs_ocr, title)
+    return _ocr_pages(pdf, pages, needs_ocr, title, limits)
 
 
-def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None) -> Extraction:
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None,
+               limits: Limits) -> Extraction:
+    # No page is started once most of the per-document time limit is used: the pages read so far
+    # are kept, with the reason, instead of the document ending as a timeout with nothing.
+    deadline = time.monotonic() + OCR_TIME_SHARE * limits.timeout_seconds
+    stopped: list[int] = []
+
     def rendered():
         for index in indexes:
+            if time.monotonic() >= deadline:
+                stopped.append(index)
+                return
             with _PDFIUM_LOCK:       # held per page, so other threads' PDFs are not blocked by OCR
                 page = pdf[index]
                 try:
@@ -128,11 +150,17 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], t
         text, confidence = result
         if text.strip():
             pages[index] = Page(index + 1, text, ocr=True, ocr_confidence=confidence)
+    note = None
+    if stopped:
+        note = (f"OCR stopped before page {stopped[0] + 1} of {len(pages)}: {OCR_TIME_SHARE:.0%} of the "
+                f"{limits.timeout_seconds:g} s time limit used")
     if any(p.text.strip() for p in pages):
-        return Extraction(status=OK, pages=pages, title=title)
+        return Extraction(status=OK, pages=pages, title=title, error=note)
     reason = "no text layer and OCR found no text"
     if failures:
         reason = f"no text layer and OCR failed ({'; '.join(failures[:3])})"
+    if note:
+        return Extraction(status=ERROR, error=note, pages=pages, title=title)
     return Extraction(status=NO_TEXT, error=reason, pages=pages, title=title)
 
 

@@ -174,3 +174,23 @@ def test_no_frame_is_started_after_the_time_budget(monkeypatch):
     result = extract(multi_frame_tiff(frames), "scan.tif", Limits(timeout_seconds=0))
     assert result.status == "error" and result.pages == []
     assert result.error == "OCR stopped before frame 1 of 3: 80% of the 0 s time limit used"
+
+
+def test_blank_pdf_pages_never_start_tesseract(monkeypatch):
+    from tests.test_extract_hostile import blank_pdf
+
+    calls = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: calls.append(1) or ("", None))
+    result = extract(blank_pdf(50), "tom.pdf")
+    assert calls == [] and result.status == NO_TEXT and len(result.pages) == 50
+    assert result.error == "no text on any page (blank pages, nothing to OCR)"
+
+
+@needs_tesseract
+def test_no_pdf_page_is_ocrd_after_the_time_budget():
+    from extractors import Limits
+
+    result = extract(make_image_only_pdf(), "scannet.pdf", Limits(timeout_seconds=0))
+    assert result.status == "error" and result.pages[0].ocr is False
+    assert result.error == "OCR stopped before page 1 of 1: 80% of the 0 s time limit used"
