@@ -13,7 +13,7 @@ recognised from the FIB before any tool runs.
 from __future__ import annotations
 
 from extractors import extractor
-from extractors.base import Extraction, ExtractorError, Limits, Page
+from extractors.base import NO_TEXT, Extraction, ExtractorError, Limits, Page
 from extractors.ole import open_ole, refuse_encrypted, word_is_encrypted
 from extractors.text import normalise_newlines
 from extractors.tools import ToolFailed, available, run_tool
@@ -47,7 +47,11 @@ def extract_doc(data: bytes, name: str, limits: Limits) -> Extraction:
             text = other if not (text or "").strip() else text + "\n" + "\n".join(_missing_lines(text, other))
     if text is None:
         raise ExtractorError(f"corrupt {WHAT}: {failure}")
-    return Extraction(pages=[Page(1, normalise_newlines(text).strip("\n"))])
+    text = normalise_newlines(text).strip("\n")
+    if not text.strip():
+        return Extraction(status=NO_TEXT, error=f"no text found in the {WHAT} (only pictures or shapes?)",
+                          pages=[Page(1, text)])
+    return Extraction(pages=[Page(1, text)])
 
 
 def _squeeze(text: str) -> str:

@@ -9,7 +9,7 @@ presentation, which catppt would silently print nothing for.
 from __future__ import annotations
 
 from extractors import extractor
-from extractors.base import Extraction, ExtractorError, Limits, Page
+from extractors.base import NO_TEXT, Extraction, ExtractorError, Limits, Page
 from extractors.ole import open_ole, refuse_encrypted
 from extractors.text import normalise_newlines
 from extractors.tools import ToolFailed, run_tool
@@ -29,5 +29,9 @@ def extract_ppt(data: bytes, name: str, limits: Limits) -> Extraction:
     except ToolFailed as exc:
         raise ExtractorError(f"corrupt {WHAT}: {exc}") from exc
     # catppt separates slides with form feeds and soft line breaks with vertical tabs.
-    text = normalise_newlines(text).replace("\f", "\n").replace("\v", "\n")
-    return Extraction(pages=[Page(1, text.strip("\n"))])
+    text = normalise_newlines(text).replace("\f", "\n").replace("\v", "\n").strip("\n")
+    if not text.strip():
+        return Extraction(status=NO_TEXT, error=f"no text found in the {WHAT} (only pictures, or a "
+                                                f"PowerPoint 95 or older file catppt cannot read)",
+                          pages=[Page(1, text)])
+    return Extraction(pages=[Page(1, text)])

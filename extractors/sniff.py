@@ -207,11 +207,14 @@ def _ole_format(data: bytes, suffix_format: str | None) -> str:
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:   # bytes could be taken for a path
-            streams = {entry[0] for entry in ole.listdir(streams=True, storages=True) if entry}
+            # Directory names compare case-insensitively in compound files.
+            streams = {entry[0].lower() for entry in ole.listdir(streams=True, storages=True) if entry}
     except Exception:                      # olefile raises OSError, struct.error … for broken files
-        streams = {stream for stream, _ in _OLE_STREAMS if (stream + "\0").encode("utf-16-le") in data}
+        if suffix_format in ("doc", "xls", "ppt", "msg"):
+            return suffix_format           # its reader says "corrupt Word 97-2003 document" …
+        streams = {stream.lower() for stream, _ in _OLE_STREAMS if (stream + "\0").encode("utf-16-le") in data}
     for stream, kind in _OLE_STREAMS:
-        if stream in streams:
+        if stream.lower() in streams:
             return kind
     if any(s.startswith("__substg1.0_") for s in streams):
         return "msg"
