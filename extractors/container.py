@@ -22,7 +22,9 @@ from dataclasses import dataclass, replace
 
 from extractors.base import ERROR, ExtractFn, Extraction, ExtractorError, Limits, Member, RawMember
 
-__all__ = ["Budget", "check_depth", "expand_members", "unique_name"]
+__all__ = ["Budget", "attachment_name", "check_depth", "expand_members", "unique_name"]
+
+_CONTROL = {code: "_" for code in range(32)} | {0x7F: "_"}
 
 
 @dataclass
@@ -37,6 +39,16 @@ def check_depth(limits: Limits) -> None:
     """Refuse a container nested deeper than `zip_max_depth` levels."""
     if limits.depth > limits.zip_max_depth:
         raise ExtractorError(f"nested archive deeper than {limits.zip_max_depth} levels")
+
+
+def attachment_name(name: str, fallback: str) -> str:
+    """An attachment's file name as a member label: its last path part, control characters as '_'.
+
+    Mail clients send whatever name the sender's program chose (a full Windows path, NULs from a
+    broken encoder); the label keeps what a person would recognise and nothing that breaks a row.
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].translate(_CONTROL).strip(" _")
+    return base or fallback
 
 
 def unique_name(name: str, taken: set[str]) -> str:

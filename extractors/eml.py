@@ -19,6 +19,7 @@ from email.parser import BytesParser
 
 from extractors import extractor
 from extractors.base import Extraction, ExtractorError, Limits, Page, RawMember
+from extractors.container import attachment_name
 from extractors.html import read_html
 
 HEADERS = ("Subject", "From", "To", "Cc", "Date")
@@ -55,11 +56,11 @@ def _attachment_name(part: Message, number: int) -> str:
     except Exception:
         filename = None
     if filename:
-        return " ".join(filename.replace("\\", "/").split("/")[-1].split()) or f"vedhæftning {number}"
+        return attachment_name(" ".join(filename.split()), f"vedhæftning {number}")
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload()
         subject = _header(inner[0], "Subject") if isinstance(inner, list) and inner else ""
-        return f"{(subject or f'besked {number}').replace('/', '-')}.eml"
+        return attachment_name(f"{(subject or f'besked {number}').replace('/', '-')}.eml", f"besked {number}.eml")
     extension = mimetypes.guess_extension(part.get_content_type()) or ".bin"
     return f"vedhæftning {number}{extension}"
 

@@ -15,6 +15,7 @@ import logging
 
 from extractors import extractor
 from extractors.base import Encrypted, Extraction, ExtractorError, Limits, Page, RawMember
+from extractors.container import attachment_name
 from extractors.html import read_html
 
 WHAT = "Outlook message (.msg)"
@@ -60,7 +61,7 @@ def _raw(attachment, number: int) -> RawMember:
     if embedded:
         subject = _text(getattr(data, "subject", None)) or f"besked {number}"
         name = f"{subject.replace('/', '-')}.msg" if not name.lower().endswith(".msg") else name
-    name = name.replace("\\", "/").split("/")[-1] or f"vedhæftning {number}"
+    name = attachment_name(name, f"vedhæftning {number}")
 
     def read(cap: int) -> bytes:
         if data is None:

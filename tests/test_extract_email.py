@@ -159,3 +159,9 @@ def test_web_page_saved_as_mht_is_read():
     result = extract(data, "side.mht")
     assert result.extractor == "eml" and "Log ind med MitID" in result.text
     assert "[markup] form action: https://nemlog-in.mitid.dk/" in result.text
+
+
+def test_attachment_names_are_labels_without_paths_or_control_characters():
+    data = make_mail(attachments=[("C:\\Users\\jens\\Bilag\x00 5.txt", b"a", "text/plain"),
+                                  ("\x01\x02", b"b", "text/plain")])
+    assert [m.name for m in extract(data, "a.eml").members] == ["Bilag_ 5.txt", "vedhæftning 2"]
