@@ -93,3 +93,22 @@ def test_package_imports_nothing_from_tuscan_but_the_keyword_finder():
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(m == "tuscan" or m.startswith("tuscan.") for m in modules), path.name
+
+
+def test_a_registration_with_a_content_test_is_tried_before_the_sniffer(monkeypatch):
+    from extractors.base import Extraction, Page
+
+    # Registered into copies of the registry, so the real one is unchanged after the test.
+    monkeypatch.setattr(extractors, "_BY_NAME", dict(extractors._BY_NAME))
+    monkeypatch.setattr(extractors, "_BY_FORMAT", dict(extractors._BY_FORMAT))
+    monkeypatch.setattr(extractors, "_SUFFIX_OWNER", dict(extractors._SUFFIX_OWNER))
+    monkeypatch.setattr(extractors, "_TESTED", list(extractors._TESTED))
+
+    @extractor("sdo", formats=("sdo",), suffixes=(".sdo",), test=lambda data, name: data.startswith(b"SDO1"))
+    def read_sdo(data, name, limits):
+        return Extraction(pages=[Page(1, data[4:].decode())])
+
+    assert registered()["sdo"] == (".sdo",)
+    result = extract(b"SDO1Login med MitID", "uden endelse.txt")     # content test beats the .txt suffix
+    assert result.extractor == "sdo" and result.text == "Login med MitID"
+    assert extract(b"almindelig tekst", "noter.txt").extractor == "text"
