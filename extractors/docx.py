@@ -1,8 +1,8 @@
 """DOCX (Word 2007+): body in reading order, tables row by row, headers, footers, foot- and endnotes.
 
 Parses the WordprocessingML parts directly (python-docx alone misses headers, text boxes and content
-controls). Keywords sit in tables, headers and footers and are split across formatting runs
-(DESIGN §3), so runs are joined per paragraph and table cells are kept on one line per row.
+controls). Keywords sit in tables, headers and footers and are split across formatting runs,
+so runs are joined per paragraph and table cells are kept on one line per row.
 Parts are parsed with the shared hardened parser (extractors.xmlsafe: no DTDs, no entities, size cap).
 """
 

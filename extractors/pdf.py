@@ -1,7 +1,7 @@
 """PDF: text per page with pypdfium2 (fast path), OCR for pages without a text layer.
 
 pypdfium2 ships with pdfplumber and is ~40x faster than `pdfplumber.extract_text()` on the archive
-(issue 2). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
+(measured on the benchmark corpus, bench/). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
 layout (`extract_text_pdfplumber`). PDFium is not thread-safe, so all PDFium calls in this process
 hold `_PDFIUM_LOCK`; OCR (a separate process per page) runs outside it.
 """
@@ -26,10 +26,10 @@ PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly
 
 # PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character
 # (U+FFFE from get_text_range, U+0002 from get_text_bounded). Restore both so the keyword finder's
-# hyphen join sees "Nem-\nID" (DESIGN §3: keywords split by hyphenation across line breaks).
+# hyphen join sees "Nem-\nID" (keywords split by hyphenation across line breaks).
 def clean_page_text(text: str) -> str:
     # str.replace, not str.translate: translating to two-character strings costs ~0.2 ms a page,
-    # replace a few µs (profiled on the benchmark corpus, issue 8).
+    # replace a few µs (profiled on the benchmark corpus in bench/).
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-\n")
     if "\x02" in text:
