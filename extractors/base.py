@@ -117,7 +117,17 @@ class Encrypted(ExtractorError):
 
 
 class NoReader(Unsupported):
-    """The format is known but the system tool that reads it is not installed."""
+    """The format is known but the system tool or library that reads it is not installed."""
 
     def __init__(self, what: str, install: str) -> None:
         super().__init__(f"no reader for {what}: install {install}")
+
+
+def require(module: str, what: str, package: str):
+    """Import an optional reader library, or raise NoReader naming the package to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise NoReader(what, f"the Python package {package} (pip install {package})") from exc

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from extractors import extractor
-from extractors.base import Encrypted, Extraction, ExtractorError, Limits, Page, RawMember
+from extractors.base import Encrypted, Extraction, ExtractorError, Limits, Page, RawMember, require
 from extractors.container import attachment_name
 from extractors.html import read_html
 
@@ -79,8 +79,7 @@ def _raw(attachment, number: int) -> RawMember:
 
 @extractor("msg", formats=("msg",))
 def extract_msg_file(data: bytes, name: str, limits: Limits) -> Extraction:
-    import extract_msg
-
+    extract_msg = require("extract_msg", WHAT, "extract-msg")
     if len(data) < 1536:                   # smaller than any compound file; extract-msg would take it for a path
         raise ExtractorError(f"corrupt {WHAT}: too short for an OLE2 compound file ({len(data)} bytes)")
     try:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import io
 import struct
 
-from extractors.base import Encrypted, ExtractorError
+from extractors.base import Encrypted, ExtractorError, require
 
 __all__ = ["open_ole", "word_is_encrypted"]
 
 
 def open_ole(data: bytes, what: str):
     """An olefile.OleFileIO for `data`, or ExtractorError naming what the file should have been."""
-    import olefile
-
+    olefile = require("olefile", what, "olefile")
     try:
         # Always a stream: olefile takes short bytes for a file name.
         return olefile.OleFileIO(io.BytesIO(data))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from extractors import extractor
-from extractors.base import Extraction, ExtractorError, Limits, Page
+from extractors.base import Extraction, ExtractorError, Limits, Page, require
 from extractors.text import normalise_newlines
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
@@ -20,8 +20,7 @@ _CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
 
 @extractor("rtf", formats=("rtf",))
 def extract_rtf(data: bytes, name: str, limits: Limits) -> Extraction:
-    from striprtf.striprtf import rtf_to_text
-
+    rtf_to_text = require("striprtf.striprtf", "RTF document (.rtf)", "striprtf").rtf_to_text
     if not data.lstrip().startswith(b"{\\rtf"):
         raise ExtractorError("corrupt RTF document: no {\\rtf header")
     codepage = _CODEPAGE.search(data[:4096])

@@ -203,9 +203,13 @@ def _ooxml_main_part(zf: zipfile.ZipFile) -> str | None:
 
 
 def _ole_format(data: bytes, suffix_format: str | None) -> str:
-    import olefile
-
     try:
+        import olefile
+    except ImportError:                    # the readers then say which package to install
+        olefile = None
+    try:
+        if olefile is None:
+            raise LookupError("olefile is not installed")
         with olefile.OleFileIO(io.BytesIO(data)) as ole:   # bytes could be taken for a path
             # Directory names compare case-insensitively in compound files.
             streams = {entry[0].lower() for entry in ole.listdir(streams=True, storages=True) if entry}

@@ -8,7 +8,7 @@ reads every cell. Rows become lines with cells separated by ' | ', as for XLSX.
 from __future__ import annotations
 
 from extractors import extractor
-from extractors.base import Encrypted, Extraction, ExtractorError, Limits, Page
+from extractors.base import Encrypted, Extraction, ExtractorError, Limits, Page, require
 
 WHAT = "Excel 97-2003 workbook (.xls)"
 MAX_CELLS = 5_000_000      # a workbook larger than this is a bomb, not a system list
@@ -22,8 +22,7 @@ def _cell(value) -> str:
 
 @extractor("xls", formats=("xls",))
 def extract_xls(data: bytes, name: str, limits: Limits) -> Extraction:
-    import xlrd
-
+    xlrd = require("xlrd", WHAT, "xlrd")
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Quiet())
     except xlrd.XLRDError as exc:

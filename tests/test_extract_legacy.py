@@ -162,3 +162,13 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
     directory = b"".join(entries).ljust(sector, b"\0")
     fat_sector = struct.pack(f"<{128}I", *fat)
     return bytes(header) + fat_sector + directory + b"".join(datas)
+
+
+def test_missing_library_is_unsupported_with_the_package_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "xlrd", None)          # import xlrd now raises ImportError
+    result = extract(sample("standardized_text.xls"), "systemer.xls")
+    assert result.status == UNSUPPORTED
+    assert result.error == ("no reader for Excel 97-2003 workbook (.xls): install the Python package xlrd "
+                            "(pip install xlrd)")
