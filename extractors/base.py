@@ -48,6 +48,7 @@ class Page:
     text: str
     ocr: bool = False           # text came from OCR, not a text layer
     ocr_confidence: float | None = None
+    markup: bool = False        # text from markup (an HTML page's link and form targets), not visible text
 
 
 @dataclass

@@ -7,8 +7,9 @@ MitID, a meta refresh to the broker. So besides the visible text the reader coll
 of links (`a`/`area` href), form actions (`form` action, `button`/`input` formaction), `meta
 refresh` redirects, frames (`iframe`/`frame` src) and images (`img` src and alt), and returns them
 as a second page in which every line starts with `[markup]`, e.g.
-`[markup] form action: https://nemlog-in.mitid.dk/login`. A hit on page 2 of an HTML document, or
-a snippet starting with "[markup]", comes from markup, not from text a reader sees.
+`[markup] form action: https://nemlog-in.mitid.dk/login`, and `Page.markup` set. A hit on that
+page (page 2 of an HTML document), or a snippet starting with "[markup]", comes from markup, not
+from text a reader sees.
 """
 
 from __future__ import annotations
@@ -135,5 +136,5 @@ def extract_html(data: bytes, name: str, limits: Limits) -> Extraction:
     text, title, markup = read_html(decode_html(data))
     pages = [Page(1, text)]
     if markup:
-        pages.append(Page(2, "\n".join(markup)))
+        pages.append(Page(2, "\n".join(markup), markup=True))
     return Extraction(pages=pages, title=title)

@@ -5,7 +5,8 @@ DOCX, instead of python-pptx (which parses with lxml outside that parser and off
 for plain text). Slides come in presentation order (`p:sldIdLst` in ppt/presentation.xml and its
 relationships), falling back to slide number order. Per slide: every text body's paragraphs
 (shapes, groups, placeholders) with runs joined and `a:br` as a line break, tables one line per
-row with cells separated by ' | ', then the speaker notes (the notes slide's body placeholder).
+row with cells separated by ' | ', SmartArt text (its diagram data part), then the speaker notes
+(the notes slide's body placeholder).
 """
 
 from __future__ import annotations
@@ -119,7 +120,13 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Extraction:
                      limits.xml_max_bytes)
         lines: list[str] = []
         _text_lines(root, lines)
-        for kind, target in _rels(zf, part, limits).values():
+        related = _rels(zf, part, limits).values()
+        for kind, target in related:
+            if kind == "diagramData" and target in names:       # SmartArt: its text lives in its own part
+                diagram = parse(read_member(zf, zf.getinfo(target), limits.max_file_bytes, limits.zip_max_ratio),
+                                WHAT, limits.xml_max_bytes)
+                lines.extend(_paragraph(p) for p in diagram.iter() if local(p.tag) == "p")
+        for kind, target in related:
             if kind == "notesSlide" and target in names:
                 notes = parse(read_member(zf, zf.getinfo(target), limits.max_file_bytes, limits.zip_max_ratio),
                               WHAT, limits.xml_max_bytes)

@@ -43,7 +43,7 @@ LOGIN_IN_MARKUP = """<html><head><meta http-equiv="refresh" content="5; url=http
 
 def test_links_forms_redirects_and_images_are_a_marked_markup_page():
     result = extract(LOGIN_IN_MARKUP.encode(), "selvbetjening.html")
-    assert [p.number for p in result.pages] == [1, 2]
+    assert [(p.number, p.markup) for p in result.pages] == [(1, False), (2, True)]
     assert "nemlog-in" not in result.pages[0].text              # not visible text
     assert result.pages[1].text.split("\n") == [
         "[markup] redirect: https://broker.nemlog-in.dk/start",

@@ -91,3 +91,17 @@ def test_python_pptx_presentation_with_table_and_notes():
     assert result.pages[0].text.split("\n") == ["Løsningsbeskrivelse", "Borgerne logger ind med MitID",
                                                 "Husk NemLog-in integrationen"]
     assert result.pages[1].text.split("\n") == ["Systemer", "System | Login", "Byggesag | MitID Erhverv"]
+
+
+def test_smartart_text_is_read_from_its_diagram_part():
+    data = io.BytesIO(make_pptx_by_hand(["Forløb"]))
+    with zipfile.ZipFile(data, "a") as zf:
+        zf.writestr("ppt/slides/_rels/slide1.xml.rels", f'<?xml version="1.0"?><Relationships xmlns="{REL}">'
+                    f'<Relationship Id="rId2" Type="{R}/diagramData" Target="../diagrams/data1.xml"/>'
+                    f'</Relationships>')
+        zf.writestr("ppt/diagrams/data1.xml", '<?xml version="1.0"?><dgm:dataModel xmlns:dgm="http://schemas.'
+                    f'openxmlformats.org/drawingml/2006/diagram" xmlns:a="{A}"><dgm:ptLst><dgm:pt><dgm:t><a:p>'
+                    '<a:r><a:t>Borger logger ind med MitID</a:t></a:r></a:p></dgm:t></dgm:pt></dgm:ptLst>'
+                    '</dgm:dataModel>')
+    result = extract(data.getvalue(), "forløb.pptx")
+    assert result.pages[0].text == "Forløb\nBorger logger ind med MitID"
