@@ -33,8 +33,7 @@ def _header(msg: Message, key: str) -> str:
     return " ".join(str(value or "").split())
 
 
-def _body(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
+def _body(msg: EmailMessage, part: Message | None) -> str:
     if part is None:
         return ""
     try:
@@ -48,6 +47,24 @@ def _body(msg: EmailMessage) -> str:
         text, _title, markup = read_html(content)
         return text + ("\n\n" + "\n".join(markup) if markup else "")
     return content.replace("\r\n", "\n")
+
+
+def _attachments(msg: Message, body: Message | None):
+    """Every part that is not the body: files wherever they sit in the MIME tree (a signed or
+    forwarded mail nests them in multiparts), attached messages whole. The text or HTML
+    alternatives of the body without a file name are the body again, not attachments."""
+    for part in msg.iter_parts():
+        if part is body:
+            continue
+        if part.get_content_type() == "message/rfc822":
+            yield part
+        elif part.is_multipart():
+            yield from _attachments(part, body)
+        elif (part.get_content_type() in ("text/plain", "text/html") and not part.get_filename()
+              and part.get_content_disposition() != "attachment"):
+            continue
+        else:
+            yield part
 
 
 def _attachment_name(part: Message, number: int) -> str:
@@ -101,9 +118,12 @@ def extract_eml(data: bytes, name: str, limits: Limits) -> Extraction:
     except Exception as exc:               # the parser is lenient; this is a last resort
         raise ExtractorError(f"corrupt e-mail: {type(exc).__name__}: {exc}") from exc
     lines = [f"{key}: {value}" for key in HEADERS if (value := _header(msg, key))]
-    body = _body(msg)
     try:
-        attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
+        body_part = msg.get_body(preferencelist=("plain", "html"))
+        body = _body(msg, body_part)
+        attachments = list(_attachments(msg, body_part)) if msg.is_multipart() else []
+    except ExtractorError:
+        raise
     except Exception as exc:               # a multipart without parts, a broken boundary
         raise ExtractorError(f"corrupt e-mail: {type(exc).__name__}: {exc}") from exc
     if not msg.keys() or (not lines and not body.strip() and not attachments):

@@ -137,7 +137,7 @@ def _looks_like_text(data: bytes) -> bool:
     try:
         text = sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:        # not just a character cut at the sample's end
+        if len(data) <= len(sample) or exc.start < len(sample) - 4:   # not a character cut by the sample
             return False
         text = sample[:exc.start].decode("utf-8")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")

@@ -165,3 +165,17 @@ def test_attachment_names_are_labels_without_paths_or_control_characters():
     data = make_mail(attachments=[("C:\\Users\\jens\\Bilag\x00 5.txt", b"a", "text/plain"),
                                   ("\x01\x02", b"b", "text/plain")])
     assert [m.name for m in extract(data, "a.eml").members] == ["Bilag_ 5.txt", "vedhæftning 2"]
+
+
+def test_attachments_nested_in_a_signed_mail_are_found():
+    data = (b'Subject: signeret\r\nFrom: a@b.dk\r\nTo: c@d.dk\r\nMIME-Version: 1.0\r\nContent-Type: multipart/signed; '
+            b'protocol="application/pkcs7-signature"; micalg=sha-256; boundary="S"\r\n\r\n'
+            b'--S\r\nContent-Type: multipart/mixed; boundary="M"\r\n\r\n--M\r\nContent-Type: text/plain; charset=utf-8'
+            b'\r\n\r\nKontrakten bruger MitID\r\n--M\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; '
+            b'filename="bilag.txt"\r\n\r\nNemLog-in\r\n--M--\r\n'
+            b'--S\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Disposition: attachment; '
+            b'filename="smime.p7s"\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n--S--\r\n')
+    result = extract(data, "signeret.eml")
+    assert result.text.endswith("\n\nKontrakten bruger MitID")
+    assert [(m.name, m.extraction.status) for m in result.members] == [("bilag.txt", OK), ("smime.p7s", "unsupported")]
+    assert result.members[0].extraction.text == "NemLog-in"
