@@ -61,7 +61,7 @@ class _Frames:
                 if frame.width < MIN_TEXT_PIXELS or frame.height < MIN_TEXT_PIXELS:
                     self.tiny += 1
                     continue
-                gray = frame.convert("L")
+                gray = _on_white(frame)
                 low, high = gray.getextrema()
                 if low == high:
                     self.blank += 1
@@ -87,6 +87,16 @@ class _Frames:
         if self.blank:
             notes.append(f"{self.blank} blank frame(s) skipped")
         return notes
+
+
+def _on_white(frame: Image.Image) -> Image.Image:
+    """The frame in grayscale, transparent pixels white: a GIF or PNG with a transparent
+    background would otherwise turn black, and black text on it invisible to OCR."""
+    if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("L")
+    return frame.convert("L")
 
 
 @extractor("image", formats=("image",))

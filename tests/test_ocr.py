@@ -194,3 +194,14 @@ def test_no_pdf_page_is_ocrd_after_the_time_budget():
     result = extract(make_image_only_pdf(), "scannet.pdf", Limits(timeout_seconds=0))
     assert result.status == "error" and result.pages[0].ocr is False
     assert result.error == "OCR stopped before page 1 of 1: 80% of the 0 s time limit used"
+
+
+@needs_tesseract
+def test_black_text_on_a_transparent_background_is_read():
+    image = Image.new("RGBA", (1800, 300), (0, 0, 0, 0))         # transparent black: black when flattened
+    ImageDraw.Draw(image).text((40, 100), "Aftale om medarbejdersignatur", fill=(0, 0, 0, 255),
+                               font=ImageFont.load_default(size=64))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    result = extract(out.getvalue(), "logo.png")
+    assert result.status == OK and "medarbejdersignatur" in result.text.lower()
