@@ -136,7 +136,7 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
     try:
         result = reg.fn(data, name, limits)
         if result.raw_members is not None:
-            _expand(result, name, limits)
+            _expand(result, name, limits, _CONTAINER_KINDS.get(reg.name, reg.name))
     except ExtractorError as exc:
         return Extraction.failed(exc.status, str(exc), reg.name)
     except RecursionError:
@@ -149,11 +149,14 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
     return result
 
 
-def _expand(result: Extraction, name: str, limits: Limits) -> None:
+_CONTAINER_KINDS = {"eml": "e-mail", "msg": "Outlook message"}
+
+
+def _expand(result: Extraction, name: str, limits: Limits, kind: str) -> None:
     """Turn a reader's raw members into extracted members (in place)."""
     raw, result.raw_members = result.raw_members, None
     try:
-        result.members = expand_members(raw, name, limits, extract)
+        result.members = expand_members(raw, name, limits, extract, kind)
     except ExtractorError as exc:
         if result.status != OK or not result.pages:
             raise

@@ -67,16 +67,20 @@ def unique_name(name: str, taken: set[str]) -> str:
 
 
 def expand_members(raw_members: Iterable[RawMember], container_name: str, limits: Limits,
-                   extract: ExtractFn) -> list[Member]:
-    """Read and extract every member under the shared limits; a member that fails becomes a record."""
+                   extract: ExtractFn, kind: str = "zip") -> list[Member]:
+    """Read and extract every member under the shared limits; a member that fails becomes a record.
+
+    `kind` names the container in reasons ("zip", "e-mail").
+    """
     check_depth(limits)
     raw = list(raw_members)
+    noun = "members" if kind == "zip" else "attachments"
     if len(raw) > limits.zip_max_members:
-        raise ExtractorError(f"zip has {len(raw)} members, more than the limit of "
+        raise ExtractorError(f"{kind} has {len(raw)} {noun}, more than the limit of "
                              f"{limits.zip_max_members} (possible zip bomb)")
     declared = sum(m.size for m in raw)
     if declared > limits.zip_max_total_bytes:
-        raise ExtractorError(f"zip declares {declared} bytes uncompressed, more than the limit of "
+        raise ExtractorError(f"{kind} declares {declared} bytes uncompressed, more than the limit of "
                              f"{limits.zip_max_total_bytes} bytes (possible zip bomb)")
     budget = Budget(limits.zip_max_total_bytes, limits.zip_max_members - len(raw))
     taken: set[str] = set()

@@ -234,4 +234,4 @@ def test_mail_with_more_attachments_than_the_limit():
         msg.add_attachment(b"x", maintype="text", subtype="plain", filename=f"{i}.txt")
     result = extract(msg.as_bytes(), "mange.eml", Limits(zip_max_members=5))
     assert result.status == OK and "NemID" in result.text and result.members == []
-    assert "6 members, more than the limit of 5" in result.error
+    assert "e-mail has 6 attachments, more than the limit of 5" in result.error
