@@ -27,10 +27,13 @@ HEADERS = ("Subject", "From", "To", "Cc", "Date")
 
 def _header(msg: Message, key: str) -> str:
     try:
-        value = msg.get(key)
+        value = str(msg.get(key) or "")
     except Exception:                      # a malformed header the policy cannot parse
-        value = msg.get_all(key, failobj=[""])[0] if hasattr(msg, "get_all") else ""
-    return " ".join(str(value or "").split())
+        try:
+            value = str(msg.get_all(key, failobj=[""])[0])
+        except Exception:
+            value = ""
+    return " ".join(value.split())
 
 
 def _body(msg: EmailMessage, part: Message | None) -> str:

@@ -83,7 +83,10 @@ def sniff(data: bytes, name: str) -> str | None:
     """The format id of a file from its bytes, with its name's suffix as the tie-breaker."""
     suffix_format = SUFFIX_FORMATS.get(suffix_of(name))
     head = data[:1024]
-    if b"%PDF-" in head:
+    pdf_at = head.find(b"%PDF-")
+    # Readers accept a PDF header anywhere in the first KiB (after a mail gateway's junk); a text
+    # or mail file that merely mentions "%PDF-" is not a PDF.
+    if pdf_at == 0 or (pdf_at > 0 and suffix_format in ("pdf", None)):
         return "pdf"
     if data.startswith(ZIP_MAGIC):
         return _zip_format(data, suffix_format)

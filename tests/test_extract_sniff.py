@@ -108,6 +108,12 @@ def test_sniff_without_suffix(data, expected):
     assert sniff(data, "uden_endelse") == expected
 
 
+def test_a_text_that_mentions_a_pdf_header_is_not_a_pdf():
+    assert sniff(b"Noter\nFilen starter med %PDF-1.7 som alle PDF-filer\n", "noter.txt") == "text"
+    assert sniff(b"junk from a mail gateway\r\n%PDF-1.4\n", "bilag.pdf") == "pdf"
+    assert sniff(b"junk\r\n%PDF-1.4\n", "bilag") == "pdf"
+
+
 def test_suffix_breaks_the_tie_when_content_says_nothing():
     assert sniff(b"just bytes", "kontrakt.pdf") == "pdf"     # the PDF reader says "not a PDF"
     assert sniff(b"a;b;c\n1;2;3\n", "liste.csv") == "text"
