@@ -22,8 +22,8 @@ def open_ole(data: bytes, what: str):
         # Always a stream: olefile takes short bytes for a file name.
         return olefile.OleFileIO(io.BytesIO(data))
     except Exception as exc:   # olefile raises OSError, struct.error, IndexError … on broken files
-        detail = str(exc) if len(str(exc)) <= 100 else type(exc).__name__
-        raise ExtractorError(f"corrupt {what}: not a readable OLE2 compound file ({detail})") from exc
+        detail = f" ({exc})" if 0 < len(str(exc)) <= 100 else ""    # olefile's long messages dump numbers
+        raise ExtractorError(f"corrupt {what}: not a readable OLE2 compound file{detail}") from exc
 
 
 def word_is_encrypted(ole) -> bool:
