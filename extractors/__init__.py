@@ -3,9 +3,15 @@
     from extractors import extract
     result = extract(data, "Kontrakt.pdf")   # -> Extraction
 
-Formats are looked up by file-name suffix first and by content (magic bytes) second, so a file
-with a wrong or missing extension is still read. `registered()` lists what is registered; a test
-checks that list, so registration does not depend on an unchecked import list.
+`extractors.sniff` recognises the format by content (the suffix only breaks ties) and gives a
+format id; each reader registers for format ids (and may add a content test of its own, tried
+first). Containers (zip archives, e-mails) return their members unread (`RawMember`); `extract`
+hands them with itself to `extractors.container.expand_members`, so readers never import the
+registry. `registered()` lists what is registered; a test checks that list, so registration does
+not depend on an unchecked import list.
+
+This package is a leaf: it imports nothing from `tuscan` (except `keywords.py`, the keyword finder,
+which is not a reader).
 """
 
 from __future__ import annotations
@@ -14,54 +20,72 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.base import ERROR, UNSUPPORTED, Extraction, ExtractorError, Member, Page
+from extractors import sniff as _sniff
+from extractors.base import (
+    ERROR,
+    OK,
+    UNSUPPORTED,
+    ExtractFn,
+    Extraction,
+    ExtractorError,
+    Limits,
+    Member,
+    Page,
+)
+from extractors.container import expand_members
 
-__all__ = ["extract", "extractor", "registered", "Extraction", "Page", "Member", "Limits"]
+__all__ = ["extract", "extractor", "registered", "find_extractor", "Extraction", "Page", "Member", "Limits"]
 
-ExtractFn = Callable[[bytes, str, "Limits"], Extraction]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one extraction. See SECURITY.md for what each protects against."""
-
-    max_file_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 5000
-    zip_max_members: int = 10_000
-    zip_max_total_bytes: int = 1024 * 1024 * 1024
-    zip_max_ratio: float = 100.0
-    zip_max_depth: int = 3
-    timeout_seconds: float = 120.0   # per document, enforced by the runner
-    depth: int = 0                   # current zip nesting depth
+ContentTest = Callable[[bytes, str], bool]
 
 
 @dataclass(frozen=True)
 class Registration:
     name: str
-    suffixes: tuple[str, ...]
-    magic: tuple[bytes, ...]
+    formats: tuple[str, ...]         # format ids from extractors.sniff
+    suffixes: tuple[str, ...]        # the suffixes that name these formats
+    test: ContentTest | None
     fn: ExtractFn
 
 
 _BY_NAME: dict[str, Registration] = {}
-_BY_SUFFIX: dict[str, Registration] = {}
+_BY_FORMAT: dict[str, Registration] = {}
+_TESTED: list[Registration] = []     # registrations with a content test of their own
+_SUFFIX_OWNER: dict[str, str] = {}
 
 # Modules that register formats. Listed here so that importing `extractors` registers all of them;
 # tests/test_extractors_registry.py asserts the resulting registry.
-FORMAT_MODULES = ("pdf", "docx", "text", "html", "zip", "legacy", "image", "xlsx")
+FORMAT_MODULES = ("pdf", "docx", "xlsx", "pptx", "odf", "text", "html", "zip", "eml", "msg", "rtf", "doc", "xls", "ppt",
+                  "legacy", "image")
 
 
-def extractor(name: str, suffixes: tuple[str, ...] = (), magic: tuple[bytes, ...] = ()):
-    """Register an extraction function for file suffixes (".pdf") and magic byte prefixes."""
+def extractor(name: str, formats: tuple[str, ...] = (), suffixes: tuple[str, ...] = (),
+              test: ContentTest | None = None):
+    """Register an extraction function for format ids (see extractors.sniff).
+
+    `suffixes` adds file suffixes for a format the sniffer does not know; `test(data, name)` is a
+    content test tried before the sniffer (for a format it does not recognise).
+    """
 
     def register(fn: ExtractFn) -> ExtractFn:
         if name in _BY_NAME:
             raise ValueError(f"extractor {name!r} registered twice")
-        reg = Registration(name, tuple(s.lower() for s in suffixes), magic, fn)
-        for suffix in reg.suffixes:
-            if suffix in _BY_SUFFIX:
-                raise ValueError(f"suffix {suffix!r} registered twice ({_BY_SUFFIX[suffix].name}, {name})")
-            _BY_SUFFIX[suffix] = reg
+        own = tuple(s.lower() for s in suffixes)
+        known = tuple(s for s, f in _sniff.SUFFIX_FORMATS.items() if f in formats)
+        all_suffixes = tuple(dict.fromkeys(known + own))
+        for fmt in formats:
+            if fmt in _BY_FORMAT:
+                raise ValueError(f"format {fmt!r} registered twice ({_BY_FORMAT[fmt].name}, {name})")
+        for suffix in all_suffixes:
+            if suffix in _SUFFIX_OWNER:
+                raise ValueError(f"suffix {suffix!r} registered twice ({_SUFFIX_OWNER[suffix]}, {name})")
+        reg = Registration(name, tuple(formats), all_suffixes, test, fn)
+        for suffix in all_suffixes:
+            _SUFFIX_OWNER[suffix] = name
+        for fmt in formats:
+            _BY_FORMAT[fmt] = reg
+        if test is not None:
+            _TESTED.append(reg)
         _BY_NAME[name] = reg
         return fn
 
@@ -73,22 +97,24 @@ def registered() -> dict[str, tuple[str, ...]]:
     return {name: reg.suffixes for name, reg in sorted(_BY_NAME.items())}
 
 
-def _suffix(name: str) -> str:
-    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
-    return "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
+def registered_formats() -> dict[str, tuple[str, ...]]:
+    """Extractor name → the format ids it reads."""
+    return {name: reg.formats for name, reg in sorted(_BY_NAME.items())}
 
 
 def find_extractor(data: bytes, name: str) -> Registration | None:
-    """Pick the extractor by content first when the magic bytes are unambiguous, else by suffix."""
-    head = data[:8]
-    for reg in _BY_NAME.values():
-        if any(head.startswith(m) for m in reg.magic):
-            # ZIP magic is shared by docx/xlsx and plain zip: let the suffix decide between them.
-            by_suffix = _BY_SUFFIX.get(_suffix(name))
-            if by_suffix is not None and any(head.startswith(m) for m in by_suffix.magic):
-                return by_suffix
-            return reg
-    return _BY_SUFFIX.get(_suffix(name))
+    """The reader for a file: a registration's own content test, else the sniffed format, else its suffix."""
+    for reg in _TESTED:
+        try:
+            if reg.test(data, name):
+                return reg
+        except Exception:                  # a content test must not break the lookup
+            continue
+    fmt = _sniff.sniff(data, name)
+    if fmt is not None and fmt in _BY_FORMAT:
+        return _BY_FORMAT[fmt]
+    owner = _SUFFIX_OWNER.get(_sniff.suffix_of(name))
+    return _BY_NAME.get(owner) if owner else None
 
 
 def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
@@ -98,11 +124,19 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
         return Extraction.failed(ERROR, "empty file (0 bytes)")
     if len(data) > limits.max_file_bytes:
         return Extraction.failed(ERROR, f"file is larger than the {limits.max_file_bytes} byte limit")
-    reg = find_extractor(data, name)
+    try:
+        reg = find_extractor(data, name)
+    except RecursionError:
+        return Extraction.failed(ERROR, "file structure nested too deeply to parse")
     if reg is None:
-        return Extraction.failed(UNSUPPORTED, f"no reader for files like {name.rsplit('/', 1)[-1]!r}")
+        # Said from the content alone: records are shared by every file with the same bytes.
+        return Extraction.failed(UNSUPPORTED, "no reader for this kind of file (not PDF, Office, OpenDocument, "
+                                              f"e-mail, RTF, HTML, image, zip or text; it starts with "
+                                              f"{data[:8].hex(' ')})")
     try:
         result = reg.fn(data, name, limits)
+        if result.raw_members is not None:
+            _expand(result, name, limits, _CONTAINER_KINDS.get(reg.name, reg.name))
     except ExtractorError as exc:
         return Extraction.failed(exc.status, str(exc), reg.name)
     except RecursionError:
@@ -113,6 +147,22 @@ def extract(data: bytes, name: str, limits: Limits | None = None) -> Extraction:
         return Extraction.failed(ERROR, f"{reg.name} could not read the file: {type(exc).__name__}: {exc}", reg.name)
     result.extractor = result.extractor or reg.name
     return result
+
+
+_CONTAINER_KINDS = {"eml": "e-mail", "msg": "Outlook message"}
+
+
+def _expand(result: Extraction, name: str, limits: Limits, kind: str) -> None:
+    """Turn a reader's raw members into extracted members (in place)."""
+    raw, result.raw_members = result.raw_members, None
+    try:
+        result.members = expand_members(raw, name, limits, extract, kind)
+    except ExtractorError as exc:
+        if result.status != OK or not result.pages:
+            raise
+        # A document with text of its own (an e-mail) keeps its text when its attachments cannot be read.
+        result.members = []
+        result.error = f"attachments not read: {exc}"
 
 
 for _module in FORMAT_MODULES:

@@ -1,9 +1,9 @@
 """DOCX (Word 2007+): body in reading order, tables row by row, headers, footers, foot- and endnotes.
 
 Parses the WordprocessingML parts directly (python-docx alone misses headers, text boxes and content
-controls). Keywords sit in tables, headers and footers and are split across formatting runs
-(DESIGN §3), so runs are joined per paragraph and table cells are kept on one line per row.
-Parts with a DTD or entity declaration are refused before parsing (XXE, billion laughs).
+controls). Keywords sit in tables, headers and footers and are split across formatting runs,
+so runs are joined per paragraph and table cells are kept on one line per row.
+Parts are parsed with the shared hardened parser (extractors.xmlsafe: no DTDs, no entities, size cap).
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 
-from extractors import Limits, extractor, registered
-from extractors.base import Extraction, ExtractorError, Page
-from extractors.zip import ZIP_MAGIC, open_zip, read_member
+from extractors import extractor
+from extractors.base import Extraction, ExtractorError, Limits, Page
+from extractors.xmlsafe import HostileXml, parse
+from extractors.xmlsafe import local as _local
+from extractors.zip import open_zip, read_member
+
+__all__ = ["HostileXml", "extract_docx", "parse_part"]
 
 DOCUMENT_PART = "word/document.xml"
 # Property subtrees whose <w:tab> are tab-stop definitions, not text; Fallback duplicates Choice.
@@ -22,22 +26,9 @@ _SKIP = {"pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "Fallback", "delText",
 _CELL_SEPARATOR = " | "
 
 
-class HostileXml(ExtractorError):
-    """An XML part declares a DTD or entities (XXE / billion-laughs); it is not parsed."""
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def parse_part(raw: bytes, what: str = "DOCX") -> ET.Element:
-    """Parse one OOXML part, refusing DTDs and entity declarations (checked before parsing)."""
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise HostileXml(f"{what} contains an XML DTD/entity declaration (possible XML bomb); not parsed")
-    try:
-        return ET.fromstring(raw)
-    except ET.ParseError as exc:
-        raise ExtractorError(f"corrupt {what}: XML part is not well-formed ({exc})") from exc
+def parse_part(raw: bytes, what: str = "DOCX", max_bytes: int = Limits.xml_max_bytes) -> ET.Element:
+    """Parse one WordprocessingML part with the shared hardened parser."""
+    return parse(raw, what, max_bytes)
 
 
 def _inline_text(elem: ET.Element, out: list[str]) -> None:
@@ -125,23 +116,23 @@ def _title(zf: zipfile.ZipFile, limits: Limits) -> str | None:
         info = zf.getinfo("docProps/core.xml")
     except KeyError:
         return None
-    root = parse_part(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio))
+    root = parse_part(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), "DOCX", limits.xml_max_bytes)
     for elem in root:
         if _local(elem.tag) == "title" and (elem.text or "").strip():
             return elem.text.strip()
     return None
 
 
-@extractor("docx", suffixes=(".docx", ".docm"), magic=(ZIP_MAGIC[0],))
+@extractor("docx", formats=("docx",))
 def extract_docx(data: bytes, name: str, limits: Limits) -> Extraction:
     zf = open_zip(data, "DOCX")
     names = zf.namelist()
     if DOCUMENT_PART not in names:
-        return _not_a_word_document(data, name, limits, names)
+        raise ExtractorError(f"corrupt DOCX: {DOCUMENT_PART} is missing")
 
     def part_lines(part: str) -> list[str]:
         raw = read_member(zf, zf.getinfo(part), limits.max_file_bytes, limits.zip_max_ratio)
-        root = parse_part(raw)
+        root = parse_part(raw, "DOCX", limits.xml_max_bytes)
         body = next((c for c in root if _local(c.tag) == "body"), root)
         return _block_lines(body)
 
@@ -161,18 +152,3 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Extraction:
                     sections.append(line)
     text = "\n".join(sections).strip("\n")
     return Extraction(pages=[Page(1, text)], title=_title(zf, limits))
-
-
-def _not_a_word_document(data: bytes, name: str, limits: Limits, names: list[str]) -> Extraction:
-    """A zip without word/document.xml: a plain zip or a workbook with a wrong or missing suffix."""
-    if name.lower().endswith((".docx", ".docm")):
-        raise ExtractorError(f"corrupt DOCX: {DOCUMENT_PART} is missing")
-    if "xl/workbook.xml" in names and "xlsx" in registered():
-        from extractors.xlsx import extract_xlsx
-
-        return extract_xlsx(data, name, limits)
-    from extractors.zip import extract_zip
-
-    result = extract_zip(data, name, limits)
-    result.extractor = "zip"
-    return result

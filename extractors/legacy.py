@@ -1,58 +1,31 @@
-"""Legacy Office (OLE2: .doc, .xls, .ppt, .msg) and RTF: recognised and reported, not read.
+"""Office files that are no document tuscan reads: encrypted OOXML packages, unknown OLE2 and OOXML kinds.
 
-tuscan has no reader for these yet; they are reported as `unsupported` with the format named, so a
-contract manager can convert them and re-run. A password-protected .docx/.xlsx is also an OLE2 file
-(an encrypted package); that is an error, not an unsupported format.
+A password-protected .docx/.xlsx/.pptx is an OLE2 file holding an `EncryptedPackage` stream: that
+is an error ("encrypted"), not an unsupported format. Other compound files (Thumbs.db, .msi,
+Visio, Publisher) and OOXML packages other than Word, Excel and PowerPoint XML (.xlsb, .vsdx,
+.xps) are reported as unsupported with a conversion hint, as one document each. The readable legacy
+formats have readers of their own (doc.py, xls.py, ppt.py, msg.py, rtf.py).
 """
 
 from __future__ import annotations
 
-from extractors import Limits, extractor
-from extractors.base import Extraction, ExtractorError, Unsupported
+from extractors import extractor
+from extractors.base import Encrypted, Extraction, Limits, Unsupported
+from extractors.sniff import OLE2_MAGIC
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-RTF_MAGIC = b"{\\rtf"
-CONVERT_HINT = "convert it to PDF or DOCX (e.g. libreoffice --headless --convert-to docx FILE) and scan again"
-
-# Stream names in the OLE2 directory (UTF-16LE) that identify the application.
-# Directory names are NUL-terminated, which keeps document text that mentions a name from matching.
-_OLE_STREAMS = (
-    ("WordDocument\0", "Word 97-2003 document (.doc)"),
-    ("Workbook\0", "Excel 97-2003 workbook (.xls)"),
-    ("PowerPoint Document\0", "PowerPoint 97-2003 presentation (.ppt)"),
-    ("__substg1.0_", "Outlook message (.msg)"),
-    ("EncryptedPackage\0", None),
-    ("Book\0", "Excel 5.0/95 workbook (.xls)"),
-)
-_BY_SUFFIX = {
-    ".doc": "Word 97-2003 document (.doc)",
-    ".dot": "Word 97-2003 template (.dot)",
-    ".xls": "Excel 97-2003 workbook (.xls)",
-    ".ppt": "PowerPoint 97-2003 presentation (.ppt)",
-    ".msg": "Outlook message (.msg)",
-    ".rtf": "RTF document (.rtf)",
-}
+__all__ = ["OLE2_MAGIC", "extract_ole"]
+CONVERT_HINT = "convert it to PDF or DOCX (e.g. libreoffice --headless --convert-to pdf FILE) and scan again"
 
 
-def _ole_format(data: bytes, name: str) -> str:
-    for stream, label in _OLE_STREAMS:
-        if stream.encode("utf-16-le") in data:
-            if label is None:
-                raise ExtractorError("encrypted (password-protected) Office document; "
-                                     "remove the password or export it to PDF")
-            return label
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return _BY_SUFFIX.get(suffix, "legacy Office (OLE2) file")
+@extractor("legacy", formats=("ole-encrypted", "ole", "ooxml"))
+def extract_ole(data: bytes, name: str, limits: Limits) -> Extraction:
+    from extractors.sniff import sniff
 
-
-@extractor("legacy", suffixes=tuple(_BY_SUFFIX), magic=(OLE2_MAGIC, RTF_MAGIC))
-def extract_legacy(data: bytes, name: str, limits: Limits) -> Extraction:
-    if data.startswith(RTF_MAGIC):
-        label = "RTF document (.rtf)"
-    elif data.startswith(OLE2_MAGIC):
-        label = _ole_format(data, name)
-    else:
-        suffix = "." + name.rsplit(".", 1)[-1].lower()
-        raise ExtractorError(f"corrupt {_BY_SUFFIX.get(suffix, 'legacy file')}: "
-                             "neither an OLE2 compound file nor RTF")
-    raise Unsupported(f"{label} is a legacy format tuscan cannot read; {CONVERT_HINT}")
+    kind = sniff(data, name)
+    if kind == "ooxml":
+        raise Unsupported(f"Office Open XML package of a kind tuscan cannot read (not a Word, Excel or "
+                          f"PowerPoint XML document, e.g. .xlsb or .vsdx); {CONVERT_HINT}")
+    if kind == "ole-encrypted":
+        raise Encrypted("encrypted (password-protected) Office document; remove the password or export it to PDF")
+    raise Unsupported(f"OLE2 compound file of a kind tuscan cannot read (not Word, Excel, PowerPoint or "
+                      f"Outlook); {CONVERT_HINT}")

@@ -1,7 +1,7 @@
 """PDF: text per page with pypdfium2 (fast path), OCR for pages without a text layer.
 
 pypdfium2 ships with pdfplumber and is ~40x faster than `pdfplumber.extract_text()` on the archive
-(issue 2). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
+(measured on the benchmark corpus, bench/). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
 layout (`extract_text_pdfplumber`). PDFium is not thread-safe, so all PDFium calls in this process
 hold `_PDFIUM_LOCK`; OCR (a separate process per page) runs outside it.
 """
@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 
 import pypdfium2 as pdfium
 
-from extractors import Limits, extractor, ocr
-from extractors.base import NO_TEXT, OK, Extraction, ExtractorError, Page
+from extractors import extractor, ocr
+from extractors.base import ERROR, NO_TEXT, OK, Extraction, ExtractorError, Limits, Page
 
 _PDFIUM_LOCK = threading.RLock()
 # A scanned page sometimes carries a few characters of real text (a page number, a stamp).
 _MIN_TEXT_CHARS = 20
+OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
 
 
 # PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character
 # (U+FFFE from get_text_range, U+0002 from get_text_bounded). Restore both so the keyword finder's
-# hyphen join sees "Nem-\nID" (DESIGN §3: keywords split by hyphenation across line breaks).
+# hyphen join sees "Nem-\nID" (keywords split by hyphenation across line breaks).
 def clean_page_text(text: str) -> str:
     # str.replace, not str.translate: translating to two-character strings costs ~0.2 ms a page,
-    # replace a few µs (profiled on the benchmark corpus, issue 8).
+    # replace a few µs (profiled on the benchmark corpus in bench/).
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-\n")
     if "\x02" in text:
@@ -56,6 +58,10 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
 
 
+def _has_objects(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(max_depth=1))
+
+
 def _render_png(page: pdfium.PdfPage) -> bytes:
     image = page.render(scale=ocr.RENDER_DPI / 72, grayscale=True).to_pil()
     buffer = io.BytesIO()
@@ -63,7 +69,7 @@ def _render_png(page: pdfium.PdfPage) -> bytes:
     return buffer.getvalue()
 
 
-@extractor("pdf", suffixes=(".pdf",), magic=(b"%PDF",))
+@extractor("pdf", formats=("pdf",))
 def extract_pdf(data: bytes, name: str, limits: Limits) -> Extraction:
     try:
         with _PDFIUM_LOCK:
@@ -93,24 +99,40 @@ def _extract_open(pdf: pdfium.PdfDocument, limits: Limits) -> Extraction:
                 textpage = page.get_textpage()
                 text = clean_page_text(textpage.get_text_range())
                 textpage.close()
-                if len(text.strip()) < _MIN_TEXT_CHARS and (not text.strip() or _has_images(page)):
+                # A page with no objects at all is blank: no tesseract run for it (a 4,000-page
+                # blank PDF must not cost 4,000 OCR processes). No text but drawings may be text
+                # converted to outlines, so those are OCR'd.
+                if len(text.strip()) < _MIN_TEXT_CHARS and (_has_images(page) or
+                                                            (not text.strip() and _has_objects(page))):
                     needs_ocr.append(index)
             finally:
                 page.close()
             pages.append(Page(index + 1, text))
     if not needs_ocr:
+        if not any(p.text.strip() for p in pages):
+            return Extraction(status=NO_TEXT, error="no text on any page (blank pages, nothing to OCR)",
+                              pages=pages, title=title)
         return Extraction(pages=pages, title=title)
     if not ocr.available():
         if any(p.text.strip() for p in pages):
             return Extraction(pages=pages, title=title)
         return Extraction(status=NO_TEXT, error=f"no text layer (scanned?); {ocr.unavailable_reason()}",
                           pages=pages, title=title)
-    return _ocr_pages(pdf, pages, needs_ocr, title)
+    return _ocr_pages(pdf, pages, needs_ocr, title, limits)
 
 
-def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None) -> Extraction:
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None,
+               limits: Limits) -> Extraction:
+    # No page is started once most of the per-document time limit is used: the pages read so far
+    # are kept, with the reason, instead of the document ending as a timeout with nothing.
+    deadline = time.monotonic() + OCR_TIME_SHARE * limits.timeout_seconds
+    stopped: list[int] = []
+
     def rendered():
         for index in indexes:
+            if time.monotonic() >= deadline:
+                stopped.append(index)
+                return
             with _PDFIUM_LOCK:       # held per page, so other threads' PDFs are not blocked by OCR
                 page = pdf[index]
                 try:
@@ -128,11 +150,17 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], t
         text, confidence = result
         if text.strip():
             pages[index] = Page(index + 1, text, ocr=True, ocr_confidence=confidence)
+    note = None
+    if stopped:
+        note = (f"OCR stopped before page {stopped[0] + 1} of {len(pages)}: {OCR_TIME_SHARE:.0%} of the "
+                f"{limits.timeout_seconds:g} s time limit used")
     if any(p.text.strip() for p in pages):
-        return Extraction(status=OK, pages=pages, title=title)
+        return Extraction(status=OK, pages=pages, title=title, error=note)
     reason = "no text layer and OCR found no text"
     if failures:
         reason = f"no text layer and OCR failed ({'; '.join(failures[:3])})"
+    if note:
+        return Extraction(status=ERROR, error=note, pages=pages, title=title)
     return Extraction(status=NO_TEXT, error=reason, pages=pages, title=title)
 
 

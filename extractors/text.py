@@ -1,15 +1,16 @@
 """Plain text, CSV and Markdown: decode UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
 
 Danish files from older Windows programs are cp1252; a file that is valid UTF-8 is almost never
-cp1252 by accident, so UTF-8 is tried first. NUL bytes mean the file is binary, not text.
+cp1252 by accident, so UTF-8 is tried first. NUL bytes mean the file is binary, not text. A file without a known suffix is read as text when
+extractors.sniff finds it decodes cleanly (a README, a mail export without suffix).
 """
 
 from __future__ import annotations
 
 import codecs
 
-from extractors import Limits, extractor
-from extractors.base import Extraction, Page, Unsupported
+from extractors import extractor
+from extractors.base import Extraction, Limits, Page, Unsupported
 
 
 def decode_text(data: bytes) -> str:
@@ -28,7 +29,7 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-@extractor("text", suffixes=(".txt", ".csv", ".tsv", ".md"))
+@extractor("text", formats=("text",))
 def extract_text(data: bytes, name: str, limits: Limits) -> Extraction:
     is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not is_utf16 and b"\x00" in data[:65536]:

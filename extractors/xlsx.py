@@ -1,7 +1,8 @@
 """XLSX workbooks (KITOS exports, system lists attached to contracts): one page per sheet.
 
 Rows become lines with cells separated by ' | '. openpyxl's read-only mode streams the sheets; the
-zip and XML parts are checked first (bomb limits, DTD/entity declarations) as for DOCX.
+zip and XML parts are checked first with the shared hardened parser (extractors.xmlsafe: bomb
+limits, no DTD/entity declarations) before openpyxl parses anything.
 """
 
 from __future__ import annotations
@@ -9,19 +10,17 @@ from __future__ import annotations
 import io
 import zipfile
 
-from extractors import Limits, extractor
-from extractors.base import Extraction, ExtractorError, Page
-from extractors.docx import HostileXml
-from extractors.zip import ZIP_MAGIC, open_zip, read_member
+from extractors import extractor
+from extractors.base import Extraction, ExtractorError, Limits, Page
+from extractors.xmlsafe import check
+from extractors.zip import open_zip, read_member
 
 
 def _check_parts(zf: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse bombs and DTDs before openpyxl parses anything."""
     for info in zf.infolist():
         if info.filename.endswith((".xml", ".rels")):
-            raw = read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio)
-            if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-                raise HostileXml("XLSX contains an XML DTD/entity declaration (possible XML bomb); not parsed")
+            check(read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio), "XLSX")
 
 
 def _cell(value) -> str:
@@ -32,7 +31,7 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-@extractor("xlsx", suffixes=(".xlsx", ".xlsm"), magic=(ZIP_MAGIC[0],))
+@extractor("xlsx", formats=("xlsx",))
 def extract_xlsx(data: bytes, name: str, limits: Limits) -> Extraction:
     from openpyxl import load_workbook
 

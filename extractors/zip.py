@@ -1,23 +1,26 @@
 """ZIP archives: every member is extracted as a document of its own (`archive.zip!member`).
 
-Nothing is ever written to disk; member names are labels only, so absolute or `..` names are
+This module lists members and reads them safely; `extractors.container` applies the shared
+limits and extracts each member. Office documents are zips too, but `extractors.sniff` sends
+those to their own readers, which use `open_zip` and `read_member` from here. Nothing is ever written to disk; member names are labels only, so absolute or `..` names are
 harmless. Zip bombs are stopped by limits on member count, total uncompressed size (shared by
-nested archives), per-member compression ratio and nesting depth. Sizes in the zip headers can lie,
+nested archives), per-member compression ratio and nesting depth. Members with the same name
+are all kept, under distinct names (see extractors.container). Sizes in the zip headers can lie,
 so members are read in chunks and reading stops at the limit (`read_member`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 import zlib
-from dataclasses import replace
 
-from extractors import Limits, extractor
-from extractors.base import CONTAINER, ERROR, Extraction, ExtractorError, Member
+from extractors import extractor
+from extractors.base import CONTAINER, Extraction, ExtractorError, Limits, RawMember
+from extractors.container import check_depth
+from extractors.sniff import ZIP_MAGIC
 
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")   # local file header; end of central directory (empty zip)
+__all__ = ["ZIP_MAGIC", "extract_zip", "member_label", "open_zip", "read_member"]
 # Below this size a high compression ratio is harmless (a 1 MiB page of spaces compresses 1000:1).
 RATIO_FLOOR_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -84,73 +87,15 @@ def member_label(info: zipfile.ZipInfo) -> str:
     return name.replace("\\", "/")
 
 
-@extractor("zip", suffixes=(".zip",), magic=ZIP_MAGIC)
+@extractor("zip", formats=("zip",))
 def extract_zip(data: bytes, name: str, limits: Limits) -> Extraction:
-    from extractors import extract  # the registry imports this module; import late to avoid a cycle
-
-    if limits.depth > limits.zip_max_depth:
-        raise ExtractorError(f"nested archive deeper than {limits.zip_max_depth} levels")
+    """List the members; extractors.container reads and extracts them under the shared limits."""
+    check_depth(limits)
     zf = open_zip(data, "zip archive")
-    office = _office_package(data, name, limits, zf.namelist())
-    if office is not None:
-        return office
     infos = [info for info in zf.infolist() if not info.is_dir()]
-    if len(infos) > limits.zip_max_members:
-        raise ExtractorError(f"zip has {len(infos)} members, more than the limit of "
-                             f"{limits.zip_max_members} (possible zip bomb)")
-    declared = sum(info.file_size for info in infos)
-    if declared > limits.zip_max_total_bytes:
-        raise ExtractorError(f"zip declares {declared} bytes uncompressed, more than the limit of "
-                             f"{limits.zip_max_total_bytes} bytes (possible zip bomb)")
-    # Budgets shared with nested archives, so nesting cannot multiply the limits.
-    bytes_left = limits.zip_max_total_bytes
-    members_left = limits.zip_max_members - len(infos)
-    members: list[Member] = []
-    for info in infos:
-        label = member_label(info)
-        try:
-            content = read_member(zf, info, min(limits.max_file_bytes, bytes_left), limits.zip_max_ratio)
-        except ExtractorError as exc:
-            reason = str(exc)
-            if bytes_left < limits.max_file_bytes and "over the limit" in reason:
-                reason = (f"not read: the archive's total uncompressed size limit of "
-                          f"{limits.zip_max_total_bytes} bytes was reached")
-            members.append(Member(label, info.file_size, "", Extraction.failed(ERROR, reason)))
-            continue
-        bytes_left -= len(content)
-        child_limits = replace(limits, depth=limits.depth + 1, zip_max_total_bytes=bytes_left,
-                               zip_max_members=max(members_left, 0))
-        extraction = extract(content, f"{name}!{label}", child_limits)
-        used_bytes, used_members = _nested_usage(extraction)
-        bytes_left -= used_bytes
-        members_left -= used_members
-        members.append(Member(label, len(content), hashlib.sha256(content).hexdigest(), extraction))
-    return Extraction(status=CONTAINER, members=members)
+    return Extraction(status=CONTAINER, raw_members=[_raw(zf, info, limits) for info in infos])
 
 
-def _office_package(data: bytes, name: str, limits: Limits, names: list[str]) -> Extraction | None:
-    """A DOCX/XLSX without its suffix (ZIP magic is shared): read it as the document it is."""
-    from extractors import registered
-
-    if "word/document.xml" in names and "docx" in registered():
-        from extractors.docx import extract_docx
-
-        result = extract_docx(data, name, limits)
-    elif "xl/workbook.xml" in names and "xlsx" in registered():
-        from extractors.xlsx import extract_xlsx
-
-        result = extract_xlsx(data, name, limits)
-    else:
-        return None
-    result.extractor = result.extractor or ("docx" if "word/document.xml" in names else "xlsx")
-    return result
-
-
-def _nested_usage(extraction: Extraction) -> tuple[int, int]:
-    """Bytes inflated and members listed inside a nested archive (recursively)."""
-    size = count = 0
-    for member in extraction.members:
-        nested_size, nested_count = _nested_usage(member.extraction)
-        size += member.size + nested_size
-        count += 1 + nested_count
-    return size, count
+def _raw(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> RawMember:
+    return RawMember(member_label(info), info.file_size,
+                     read=lambda cap: read_member(zf, info, cap, limits.zip_max_ratio))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -14,6 +16,8 @@ from extractors.base import CONTAINER, ERROR, OK, UNSUPPORTED
 from tests.test_extract_docx import make_docx, rewrite_part
 from tests.test_extract_pdf import encrypt, make_pdf
 from tests.test_extract_zip import make_zip
+
+FORMATS = Path(__file__).parent / "data" / "formats"
 
 
 def blank_pdf(pages: int) -> bytes:
@@ -105,12 +109,34 @@ CASES = [
      Limits(zip_max_members=5), ERROR, "zip has 6 members, more than the limit of 5 (possible zip bomb)"),
     ("zip-total-size", lambda: make_zip({"a.txt": b"a" * 3000, "b.txt": b"b" * 3000}), "stor.zip",
      Limits(zip_max_total_bytes=5000), ERROR, "declares 6000 bytes uncompressed, more than the limit of 5000"),
-    ("legacy-doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "gammel.doc", None, UNSUPPORTED,
-     "legacy format tuscan cannot read"),
+    ("legacy-doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "gammel.doc", None, ERROR,
+     "corrupt Word 97-2003 document (.doc): not a readable OLE2 compound file"),
     ("corrupt-image", lambda: b"\x89PNG\r\n\x1a\n" + b"\xff" * 100, "scan.png", None, ERROR,
      "corrupt or truncated image"),
     ("binary-as-text", lambda: b"\x00\x01\x02" * 100, "data.csv", None, UNSUPPORTED, "contains NUL bytes"),
+    ("docx-xml-part-over-cap", simple_docx, "stor.docx", Limits(xml_max_bytes=500), ERROR,
+     "DOCX has an XML part of"),
+    ("truncated-odt", lambda: odt()[:300], "halv.odt", None, ERROR, "corrupt or truncated ODF text"),
+    ("truncated-pptx", lambda: pptx()[:200], "halv.pptx", None, ERROR, "corrupt or truncated PPTX"),
+    ("odt-billion-laughs", lambda: odt(content=BILLION_LAUGHS.decode() + "<x>&lol3;</x>"), "lol.odt", None, ERROR,
+     "ODF text contains an XML DTD/entity declaration"),
+    ("truncated-xls", lambda: (FORMATS / "standardized_text.xls").read_bytes()[:5000], "halv.xls", None, ERROR,
+     "corrupt Excel 97-2003 workbook"),
+    ("not-an-ole-msg", lambda: b"not a message at all", "besked.msg", None, ERROR, "corrupt Outlook message"),
+    ("rtf-suffix-binary", lambda: b"\x00\xff" * 50, "a.rtf", None, ERROR, "corrupt RTF document"),
 ]
+
+
+def odt(content: str | None = None) -> bytes:
+    from tests.test_extract_odf import TEXT_BODY, make_odf
+
+    return make_odf("odt", TEXT_BODY, content=content)
+
+
+def pptx() -> bytes:
+    from tests.test_extract_pptx import make_pptx_by_hand
+
+    return make_pptx_by_hand(["MitID"])
 
 
 @pytest.mark.parametrize(("make", "name", "limits", "status", "reason"),
@@ -179,3 +205,33 @@ def test_very_long_lines_are_kept_whole():
     assert extract(html, "lang.html").text == line.decode()
     docx_long = make_docx(lambda d: d.add_paragraph(line.decode()))
     assert len(extract(docx_long, "lang.docx").text) == len(line)
+
+
+def test_mail_nested_beyond_the_depth_limit_keeps_its_text():
+    data = b"Subject: bund\nFrom: a@b.dk\n\nNemLog-in i bunden"
+    for level in range(6):
+        msg = EmailMessage()
+        msg["Subject"] = f"niveau {level}"
+        msg["From"] = "a@b.dk"
+        msg.set_content(f"Tekst på niveau {level}")
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=f"niveau{level}.eml")
+        data = msg.as_bytes()
+    extraction, depth = extract(data, "ydre.eml"), 0
+    while extraction.members:
+        extraction = extraction.members[0].extraction
+        depth += 1
+    assert depth == 4 and extraction.status == OK
+    assert extraction.text.startswith("Subject: niveau 1")
+    assert extraction.error == "attachments not read: nested archive deeper than 3 levels"
+
+
+def test_mail_with_more_attachments_than_the_limit():
+    msg = EmailMessage()
+    msg["Subject"] = "mange"
+    msg["From"] = "a@b.dk"
+    msg.set_content("NemID")
+    for i in range(6):
+        msg.add_attachment(b"x", maintype="text", subtype="plain", filename=f"{i}.txt")
+    result = extract(msg.as_bytes(), "mange.eml", Limits(zip_max_members=5))
+    assert result.status == OK and "NemID" in result.text and result.members == []
+    assert "e-mail has 6 attachments, more than the limit of 5" in result.error

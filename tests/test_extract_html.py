@@ -31,3 +31,28 @@ def test_meta_charset_is_honoured():
 
 def test_html_recognised_by_content():
     assert extract(b"<html><body>MitID</body></html>", "page.aspx").extractor == "html"
+
+
+LOGIN_IN_MARKUP = """<html><head><meta http-equiv="refresh" content="5; url=https://broker.nemlog-in.dk/start">
+</head><body><p>Velkommen til selvbetjeningen</p>
+<form action="https://nemlog-in.mitid.dk/login/saml" method="post"><button>Fortsæt</button></form>
+<a href="/hjaelp">Hjælp</a> <a href="/hjaelp">Hjælp igen</a> <a href="#top">Top</a>
+<a href="javascript:void(0)">Menu</a> <img src="data:image/png;base64,iVBORw0KGgo=">
+<img src="/img/mitid-logo.svg" alt="Log på med MitID"></body></html>"""
+
+
+def test_links_forms_redirects_and_images_are_a_marked_markup_page():
+    result = extract(LOGIN_IN_MARKUP.encode(), "selvbetjening.html")
+    assert [(p.number, p.markup) for p in result.pages] == [(1, False), (2, True)]
+    assert "nemlog-in" not in result.pages[0].text              # not visible text
+    assert result.pages[1].text.split("\n") == [
+        "[markup] redirect: https://broker.nemlog-in.dk/start",
+        "[markup] form action: https://nemlog-in.mitid.dk/login/saml",
+        "[markup] link: /hjaelp",                                 # the same target once
+        "[markup] image: /img/mitid-logo.svg",
+        "[markup] image alt: Log på med MitID",
+    ]
+
+
+def test_page_without_targets_has_one_page():
+    assert [p.number for p in extract(b"<html><body><p>MitID</p></body></html>", "a.html").pages] == [1]

@@ -6,6 +6,8 @@ import hashlib
 import io
 import zipfile
 
+import pytest
+
 from extractors import extract
 from extractors.base import CONTAINER, OK, UNSUPPORTED
 
@@ -68,3 +70,33 @@ def test_docx_without_suffix_is_read_as_docx_not_as_zip():
     result = extract(make_docx(lambda d: d.add_paragraph("Login med MitID")), "bilag_uden_endelse")
     assert result.status == OK and result.extractor == "docx"
     assert result.text == "Login med MitID"
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_members_with_the_same_name_are_all_kept_under_distinct_names():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mappe/Bilag.txt", b"first")
+        zf.writestr("mappe/Bilag.txt", b"second")          # zipfile warns but writes both
+        zf.writestr("mappe/Bilag (2).txt", b"third")        # the name a copy would get is taken too
+        zf.writestr("Løsning.txt", b"composed")              # NFC: ø as one code point
+        zf.writestr("Lo\u0338sning.txt", b"other")           # not ø: a different name, kept as is
+        zf.writestr("Lo\u0308sning.txt", b"o-umlaut decomposed")
+        zf.writestr("Lösning.txt", b"o-umlaut composed")     # equal to the previous after NFC
+        zf.writestr("README", b"a")
+        zf.writestr("README", b"b")
+    result = extract(out.getvalue(), "dubletter.zip")
+    assert [(m.name, m.extraction.text) for m in result.members] == [
+        ("mappe/Bilag.txt", "first"), ("mappe/Bilag (2).txt", "second"), ("mappe/Bilag (2) (2).txt", "third"),
+        ("Løsning.txt", "composed"), ("Lo\u0338sning.txt", "other"),
+        ("Lo\u0308sning.txt", "o-umlaut decomposed"), ("Lösning (2).txt", "o-umlaut composed"),
+        ("README", "a"), ("README (2)", "b")]
+    assert len({m.name for m in result.members}) == len(result.members)
+
+
+def test_unique_name_keeps_dot_files_and_folders():
+    from extractors.container import unique_name
+
+    taken: set[str] = set()
+    assert [unique_name(n, taken) for n in (".profile", ".profile", "a.b/c", "a.b/c", "x.tar.gz", "x.tar.gz")] == [
+        ".profile", ".profile (2)", "a.b/c", "a.b/c (2)", "x.tar.gz", "x.tar (2).gz"]

@@ -114,3 +114,94 @@ def test_tsv_lines_paragraphs_and_mean_confidence():
     text, confidence = ocr.parse_tsv("\n".join([header, *rows]))
     assert text == "Log ind\nNem-\nID\n\nBilag"
     assert confidence == 80.0
+
+
+def multi_frame_tiff(frames: list[Image.Image]) -> bytes:
+    out = io.BytesIO()
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    return out.getvalue()
+
+
+def scanned_frame(text: str) -> Image.Image:
+    return Image.open(io.BytesIO(scanned_png(text))).convert("L")
+
+
+def test_tiny_and_blank_frames_never_start_tesseract(monkeypatch):
+    calls = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: calls.append(image) or ("", None))
+    tiny = [Image.new("L", (8, 8), 255) for _ in range(1000)]
+    result = extract(multi_frame_tiff(tiny), "tom.tif")
+    assert calls == []
+    assert result.status == NO_TEXT
+    assert result.error == ("OCR found no text in the image; only the first 100 of 1000 frames were read "
+                            "(limit image_max_frames); 100 frame(s) smaller than 16 pixels skipped")
+    blank = [Image.new("L", (600, 800), 255) for _ in range(3)]
+    result = extract(multi_frame_tiff(blank), "hvid.tif")
+    assert calls == [] and result.error == "OCR found no text in the image; 3 blank frame(s) skipped"
+
+
+def test_frame_cap_is_a_limit(monkeypatch):
+    from extractors import Limits
+
+    seen = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: seen.append(1) or ("NemID", 90.0))
+    frames = [scanned_frame(f"side {n}") for n in range(5)]
+    result = extract(multi_frame_tiff(frames), "scan.tif", Limits(image_max_frames=3))
+    assert len(seen) == 3 and [p.number for p in result.pages] == [1, 2, 3]
+    assert result.status == OK
+    assert result.error == "only the first 3 of 5 frames were read (limit image_max_frames)"
+
+
+@needs_tesseract
+def test_every_frame_of_a_multi_page_tiff_is_ocrd():
+    frames = [scanned_frame("Aftale om medarbejdersignatur"), Image.new("L", (600, 800), 255),
+              scanned_frame("Login med NemLog-in")]
+    result = extract(multi_frame_tiff(frames), "kontrakt.tif")
+    assert result.status == OK and [p.number for p in result.pages] == [1, 3]
+    assert "medarbejdersignatur" in result.pages[0].text.lower()
+    assert "nemlog-in" in result.pages[1].text.lower()
+    assert result.error == "1 blank frame(s) skipped"
+
+
+def test_no_frame_is_started_after_the_time_budget(monkeypatch):
+    from extractors import Limits
+
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: ("NemID", 90.0))
+    frames = [scanned_frame(f"side {n}") for n in range(3)]
+    result = extract(multi_frame_tiff(frames), "scan.tif", Limits(timeout_seconds=0))
+    assert result.status == "error" and result.pages == []
+    assert result.error == "OCR stopped before frame 1 of 3: 80% of the 0 s time limit used"
+
+
+def test_blank_pdf_pages_never_start_tesseract(monkeypatch):
+    from tests.test_extract_hostile import blank_pdf
+
+    calls = []
+    monkeypatch.setattr("extractors.ocr.available", lambda: True)
+    monkeypatch.setattr("extractors.ocr.ocr_image", lambda image, timeout=None: calls.append(1) or ("", None))
+    result = extract(blank_pdf(50), "tom.pdf")
+    assert calls == [] and result.status == NO_TEXT and len(result.pages) == 50
+    assert result.error == "no text on any page (blank pages, nothing to OCR)"
+
+
+@needs_tesseract
+def test_no_pdf_page_is_ocrd_after_the_time_budget():
+    from extractors import Limits
+
+    result = extract(make_image_only_pdf(), "scannet.pdf", Limits(timeout_seconds=0))
+    assert result.status == "error" and result.pages[0].ocr is False
+    assert result.error == "OCR stopped before page 1 of 1: 80% of the 0 s time limit used"
+
+
+@needs_tesseract
+def test_black_text_on_a_transparent_background_is_read():
+    image = Image.new("RGBA", (1800, 300), (0, 0, 0, 0))         # transparent black: black when flattened
+    ImageDraw.Draw(image).text((40, 100), "Aftale om medarbejdersignatur", fill=(0, 0, 0, 255),
+                               font=ImageFont.load_default(size=64))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    result = extract(out.getvalue(), "logo.png")
+    assert result.status == OK and "medarbejdersignatur" in result.text.lower()
