@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from tuscan.privacy import mask_cpr
+from extractors.cpr import mask_cpr
 
 KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "reference" / "keywords.toml"
 SNIPPET_RADIUS = 80
