@@ -70,11 +70,13 @@ def _share_right(rows: list[dict[str, str]]) -> tuple[float, list[str]]:
     return 1 - len(wrong) / len(rows), wrong
 
 
+# The thresholds guard the level measured on the held-back slice (bench/accuracy.md), with little room:
+# a rule change that loses a class's contexts fails here.
 @pytest.mark.parametrize("cls", sorted(CLASSES - {"other"}))
 def test_each_class_is_mostly_right_on_the_held_back_slice(cls):
     rows = [r for r in HOLDOUT if r["class"] == cls]
     share, wrong = _share_right(rows)
-    assert share >= 0.75, wrong
+    assert share >= 0.7, wrong
 
 
 def test_held_back_logins_are_found_and_few_mentions_pass_as_logins():
