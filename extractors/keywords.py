@@ -255,17 +255,30 @@ _BOUNDARY = {
     "sentence": re.compile(r"[.!?](?=\s)|\n\s*\n"),
     "paragraph": re.compile(r"\n[ \t]*\n"),
 }
+# Danish contracts are full of abbreviations with a full stop ("bl.a.", "jf. pkt. 3", "f.eks."): a
+# full stop right after one of these does not end the sentence.
+_ABBREVIATION = re.compile(
+    r"(?<![^\W\d_])(?:bl\.a|f\.eks|m\.fl|m\.v|m\.m|jf|fx|nr|ca|mv|pkt|inkl|ekskl|evt|ift|vedr|dvs|osv|mht|iht|"
+    r"stk|kl|tlf|e\.g|i\.e|etc|vs|p\.t)$",
+    re.IGNORECASE,
+)
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """Whether the boundary match found at `at` in `text` really ends a sentence."""
+    return text[at] != "." or not _ABBREVIATION.search(text, max(0, at - 6), at)
 
 
 def _context(text: str, start: int, end: int, before: int, after: int, scope: str) -> tuple[str, str]:
     """The text before and after a hit, cut at the sentence or paragraph it sits in."""
     boundary = _BOUNDARY[scope]
-    left = text[max(0, start - before) : start]
-    cuts = list(boundary.finditer(left))
+    begin = max(0, start - before)
+    left = text[begin:start]
+    cuts = [m for m in boundary.finditer(left) if _ends_sentence(text, begin + m.start())]
     if cuts:
         left = left[cuts[-1].end() :]
     right = text[end : end + after]
-    cut = boundary.search(right)
+    cut = next((m for m in boundary.finditer(right) if _ends_sentence(text, end + m.start())), None)
     if cut:
         right = right[: cut.start()]
     return left, right
