@@ -12,13 +12,15 @@ The terms live in `reference/keywords.toml` so users can extend them (the seed's
 - traps (NemKonto, NemHandel) and signature-block context ("underskrevet med NemID", Penneo) are
   recorded as excluded hits, so a reader can see why they did not count.
 
-A login keyword is login evidence only where the text says users log in to the system (DESIGN.md §3
-"Evidence strength"). Contexts where it is not — a negation ("understøtter ikke login med MitID"),
-MitID as something people get or are helped with or taught, MitID as a way to pay, a site in a list
-of sites, NemLog-in's signing and signature-validation services — are *weak* exclusions: the hit does
-not count, and its `excluded_by` starts with "weak mention (", so classification can tell "only weak
-mentions, a person decides" from "no login at all". Every hit says why: `excluded_by` when it does
-not count, `counts_because` (not stored; found again from the stored text) when it does.
+KL recommends searching all agreements for these keywords to find "de aftaler der indeholder en
+TU-løsning" (Delrapport 1, "Identifikation af TU-løsninger"); a search finds every mention, so a
+login keyword is login evidence only where the text says users log in to the system. Contexts where
+it is not — a negation ("understøtter ikke login med MitID"), MitID as something people get, are
+helped with or taught, MitID as a way to pay, a site in a list of sites, NemLog-in's signing and
+signature-validation services — are *weak* exclusions: the hit does not count, and its
+`excluded_by` starts with "weak mention (", so classification can tell "only weak mentions, a
+person decides" from "no login at all". Every hit says why: `excluded_by` when it does not count,
+`counts_because` (not stored; found again from the stored text) when it does.
 
 Exclusions and login statements are data (`reference/keywords.toml`). Each looks only at a bounded
 window of text on either side of the hit, cut at the sentence or paragraph it sits in, so the cost

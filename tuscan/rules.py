@@ -186,7 +186,7 @@ def classify_system(facts: Facts) -> Verdict:
                        "log in with NemLog-in", kitos20)
     # 8. Only weak mentions: a login keyword the text does not use as a login to this system —
     #    negated, a way to pay, a course topic, help at Borgerservice, a site in a list, NemLog-in's
-    #    signing service (DESIGN.md §3 "Evidence strength"). The keyword search KL recommends
+    #    signing service. The keyword search KL recommends
     #    (Delrapport 1, "Identifikation af TU-løsninger") would list it; nothing says users log in,
     #    so a person decides: unknown, never own.
     weak = [e for e in ev if e.kind == WEAK_LOGIN]
