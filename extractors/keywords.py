@@ -11,6 +11,20 @@ The terms live in `reference/keywords.toml` so users can extend them (the seed's
   ("medarbejdersignaturen", "NemID-løsningen") while "oces" inside "proces" does not;
 - traps (NemKonto, NemHandel) and signature-block context ("underskrevet med NemID", Penneo) are
   recorded as excluded hits, so a reader can see why they did not count.
+
+KL recommends searching all agreements for these keywords to find "de aftaler der indeholder en
+TU-løsning" (Delrapport 1, "Identifikation af TU-løsninger"); a search finds every mention, so a
+login keyword is login evidence only where the text says users log in to the system. Contexts where
+it is not — a negation ("understøtter ikke login med MitID"), MitID as something people get, are
+helped with or taught, MitID as a way to pay, a site in a list of sites, NemLog-in's signing and
+signature-validation services — are *weak* exclusions: the hit does not count, and its
+`excluded_by` starts with "weak mention (", so classification can tell "only weak mentions, a
+person decides" from "no login at all". Every hit says why: `excluded_by` when it does not count,
+`counts_because` (not stored; found again from the stored text) when it does.
+
+Exclusions and login statements are data (`reference/keywords.toml`). Each looks only at a bounded
+window of text on either side of the hit, cut at the sentence or paragraph it sits in, so the cost
+per page grows with the number of hits, never with the page's length times the number of hits.
 """
 
 from __future__ import annotations
@@ -23,7 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from tuscan.privacy import mask_cpr
+from extractors.cpr import mask_cpr
 
 KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "reference" / "keywords.toml"
 SNIPPET_RADIUS = 80
@@ -51,11 +65,28 @@ class Term:
 class Exclusion:
     name: str
     reason: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None   # searched in the text before the hit (None: not looked at)
     before: int
     after: int
     applies_to: frozenset[str]
     scope: str            # "sentence" or "paragraph": the context never reaches past it
+    after_pattern: re.Pattern[str] | None = None  # searched after the hit (default: `pattern`, if after > 0)
+    unless: re.Pattern[str] | None = None     # searched before the hit: when found, the rule does not apply
+    matched: re.Pattern[str] | None = None    # case-sensitive, on the matched text: the rule applies only then
+    weak: bool = False    # a weak login mention (a person decides), not "no login at all"
+    both: bool = False    # the rule applies only when `pattern` and `after_pattern` are both found
+
+    def describe(self) -> str:
+        """The hit's `excluded_by`: weak mentions are marked so classification can find them."""
+        return f"{WEAK_MENTION} ({self.name}): {self.reason}" if self.weak else f"{self.name}: {self.reason}"
+
+
+WEAK_MENTION = "weak mention"   # how a weak exclusion's `excluded_by` starts
+
+
+def is_weak(excluded_by: str | None) -> bool:
+    """True for the `excluded_by` of a weak login mention (negated, a way to pay, a course topic …)."""
+    return bool(excluded_by) and excluded_by.startswith(WEAK_MENTION + " (")
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,12 @@ class Hit:
     snippet: str       # ±80 characters around the hit, CPR numbers masked
     login: bool
     excluded_by: str | None = None  # a readable reason when this hit does not count
+    counts_because: str | None = None  # a readable reason when it does (not stored)
+
+    @property
+    def weak(self) -> bool:
+        """A login keyword in a context that is not a login statement: weak evidence, a person decides."""
+        return is_weak(self.excluded_by)
 
 
 @dataclass(frozen=True)
@@ -76,11 +113,17 @@ class Keywords:
     terms: tuple[Term, ...]
     exclusions: tuple[Exclusion, ...]
     groups: dict[str, str]   # group → description
+    statements: tuple[Exclusion, ...] = ()  # login statements: why a counted login hit counts
 
     @cached_property
     def literals(self) -> frozenset[str]:
         """Every term's prefilter literals, each looked for once per page."""
         return frozenset(p for term in self.terms for p in term.prefixes)
+
+    @cached_property
+    def widths(self) -> dict[str, tuple[int, int]]:
+        """Per scope, the widest context any exclusion or statement looks at, before and after."""
+        return _widths(self.exclusions + self.statements)
 
 
 class KeywordFileError(Exception):
@@ -96,8 +139,9 @@ def _spelling_regex(spelling: str, whole_word: bool) -> str:
     gapped = _FLEX.join(parts)
     if len(spelling.split("|")[-1]) <= 3 and not whole_word:
         # "Nem ID" written apart must end there: "nem identifikation" and "mit idé" are ordinary
-        # Danish ("easy identification", "my idea"), not NemID/MitID.
-        return rf"(?<!\w)(?:{joined}|{gapped}(?![^\W\d_]))"
+        # Danish ("easy identification", "my idea"), not NemID/MitID. A genitive s may follow
+        # ("NemLog-ins signeringstjeneste"); it is not part of the match.
+        return rf"(?<!\w)(?:{joined}|{gapped}(?=s(?![^\W\d_])|(?![^\W\d_])))"
     return rf"(?<!\w){gapped}{end}"
 
 
@@ -148,13 +192,42 @@ def load_keywords(path: str | None = None) -> Keywords:
                     starts=_starts(spellings),
                 )
             )
-    exclusions = tuple(
-        Exclusion(e["name"], e["reason"], re.compile(e["pattern"], re.IGNORECASE), e["before"], e["after"],
-                  frozenset(e.get("applies_to", ["citizen_login", "business_login"])),
-                  e.get("scope", "sentence"))
-        for e in data.get("exclusions", [])
-    )
-    return Keywords(tuple(terms), exclusions, groups)
+    exclusions = tuple(_rule(file, e) for e in data.get("exclusions", []))
+    statements = tuple(_rule(file, e) for e in data.get("statements", []))
+    return Keywords(tuple(terms), exclusions, groups, statements)
+
+
+def _rule(file: Path, spec: dict) -> Exclusion:
+    """One [[exclusions]] or [[statements]] entry of the keyword file, compiled."""
+    name = spec.get("name", "?")
+
+    def compiled(key: str, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+        if spec.get(key) is None:
+            return None
+        try:
+            return re.compile(spec[key], flags)
+        except re.error as exc:
+            raise KeywordFileError(f"{file}: rule {name!r} has a bad {key}: {exc}") from exc
+
+    try:
+        scope = spec.get("scope", "sentence")
+        if scope not in _BOUNDARY:
+            raise KeywordFileError(f"{file}: rule {name!r} has scope {scope!r}; use 'sentence' or 'paragraph'")
+        before, after = int(spec.get("before", 0)), int(spec.get("after", 0))
+        pattern = compiled("pattern")
+        if pattern is None and spec.get("after_pattern") is None and spec.get("matched") is None:
+            raise KeywordFileError(f"{file}: rule {name!r} needs a pattern, an after_pattern or a matched")
+        return Exclusion(
+            spec["name"], spec["reason"], pattern, before, after,
+            frozenset(spec.get("applies_to", ["citizen_login", "business_login"])), scope,
+            after_pattern=compiled("after_pattern") or (pattern if after else None),
+            unless=compiled("unless"), matched=compiled("matched", 0), weak=bool(spec.get("weak", False)),
+            both=bool(spec.get("both", False)),
+        )
+    except KeyError as exc:
+        raise KeywordFileError(f"{file}: rule {name!r} has no {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise KeywordFileError(f"{file}: rule {name!r}: {exc}") from None
 
 
 def join_hyphenation(text: str) -> tuple[str, list[int]]:
@@ -184,30 +257,91 @@ _BOUNDARY = {
     "sentence": re.compile(r"[.!?](?=\s)|\n\s*\n"),
     "paragraph": re.compile(r"\n[ \t]*\n"),
 }
+# Danish contracts are full of abbreviations with a full stop ("bl.a.", "jf. pkt. 3", "f.eks."): a
+# full stop right after one of these does not end the sentence.
+_ABBREVIATION = re.compile(
+    r"(?<![^\W\d_])(?:bl\.a|f\.eks|m\.fl|m\.v|m\.m|jf|fx|nr|ca|mv|pkt|inkl|ekskl|evt|ift|vedr|dvs|osv|mht|iht|"
+    r"stk|kl|tlf|e\.g|i\.e|etc|vs|p\.t)$",
+    re.IGNORECASE,
+)
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """Whether the boundary match found at `at` in `text` really ends a sentence."""
+    return text[at] != "." or not _ABBREVIATION.search(text, max(0, at - 6), at)
 
 
 def _context(text: str, start: int, end: int, before: int, after: int, scope: str) -> tuple[str, str]:
     """The text before and after a hit, cut at the sentence or paragraph it sits in."""
     boundary = _BOUNDARY[scope]
-    left = text[max(0, start - before) : start]
-    cuts = list(boundary.finditer(left))
+    begin = max(0, start - before)
+    left = text[begin:start]
+    cuts = [m for m in boundary.finditer(left) if _ends_sentence(text, begin + m.start())]
     if cuts:
         left = left[cuts[-1].end() :]
     right = text[end : end + after]
-    cut = boundary.search(right)
+    cut = next((m for m in boundary.finditer(right) if _ends_sentence(text, end + m.start())), None)
     if cut:
         right = right[: cut.start()]
     return left, right
 
 
-def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int) -> str | None:
+class _Window:
+    """The context of one hit, cut once per scope at the widest window any rule asks for; a rule
+    with a smaller window takes the end of `left` and the start of `right`."""
+
+    def __init__(self, text: str, start: int, end: int, widths: dict[str, tuple[int, int]]):
+        self.text, self.start, self.end, self.widths = text, start, end, widths
+        self.cut: dict[str, tuple[str, str]] = {}
+
+    def sides(self, rule: Exclusion) -> tuple[str, str]:
+        if rule.scope not in self.cut:
+            before, after = self.widths[rule.scope]
+            self.cut[rule.scope] = _context(self.text, self.start, self.end, before, after, rule.scope)
+        left, right = self.cut[rule.scope]
+        return (left[-rule.before :] if rule.before else ""), right[: rule.after]
+
+
+def _applies(rule: Exclusion, window: _Window, matched: str) -> bool:
+    if rule.matched and not rule.matched.search(matched):
+        return False
+    left, right = window.sides(rule)
+    if rule.unless and rule.unless.search(left):
+        return False
+    if rule.pattern is None and rule.after_pattern is None:
+        return True   # the matched text alone decides ("nem login": the adjective "nem", easy)
+    found_before = bool(rule.pattern and rule.before and rule.pattern.search(left))
+    if rule.both:
+        return found_before and bool(rule.after_pattern and rule.after_pattern.search(right))
+    return found_before or bool(rule.after_pattern and rule.after and rule.after_pattern.search(right))
+
+
+def _widths(rules: tuple[Exclusion, ...]) -> dict[str, tuple[int, int]]:
+    widths: dict[str, tuple[int, int]] = {}
+    for rule in rules:
+        before, after = widths.get(rule.scope, (0, 0))
+        widths[rule.scope] = (max(before, rule.before), max(after, rule.after))
+    return widths
+
+
+def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int,
+              window: _Window | None = None) -> str | None:
+    """The first exclusion rule that applies to a hit, as its `excluded_by`; None when none does."""
+    window = window or _Window(text, start, end, keywords.widths)
+    matched = text[start:end]
     for rule in keywords.exclusions:
-        if group not in rule.applies_to:
-            continue
-        before, after = _context(text, start, end, rule.before, rule.after, rule.scope)
-        if rule.pattern.search(before) or (rule.after and rule.pattern.search(after)):
-            return f"{rule.name}: {rule.reason}"
+        if group in rule.applies_to and _applies(rule, window, matched):
+            return rule.describe()
     return None
+
+
+def _counts_because(keywords: Keywords, term: Term, window: _Window, matched: str) -> str:
+    for rule in keywords.statements:
+        if term.group in rule.applies_to and _applies(rule, window, matched):
+            return f"{rule.name}: {rule.reason}"
+    if term.login:
+        return "login keyword; nothing around it says it is not a login"
+    return "no exclusion applies"
 
 
 def _find_all(text: str, literal: str) -> Iterator[int]:
@@ -265,7 +399,9 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
             continue
         last_end = end
         o_start, o_end = (index[start], index[end - 1] + 1) if index else (start, end)
-        excluded = term.trap_reason or _excluded(keywords, term.group, joined, start, end)
+        window = _Window(joined, start, end, keywords.widths)
+        excluded = term.trap_reason or _excluded(keywords, term.group, joined, start, end, window)
+        because = None if excluded else _counts_because(keywords, term, window, joined[start:end])
         s_from, s_to = max(0, o_start - SNIPPET_RADIUS), min(len(text), o_end + SNIPPET_RADIUS)
         snippet = " ".join(text[s_from:s_to].split())
         hits.append(
@@ -279,6 +415,7 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
                 snippet=mask_cpr(snippet),
                 login=term.login,
                 excluded_by=excluded,
+                counts_because=because,
             )
         )
     return hits

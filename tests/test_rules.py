@@ -103,3 +103,67 @@ def test_a_persons_decision_wins():
                 decision=("own", "Lav", "Vi har egen instans"))
     assert (v.category, v.suggested_level, v.decided_by) == ("own", "Lav", "person")
     assert "Vi har egen instans" in v.reason
+
+
+WEAK = ev("weak_login", detail="MitID on p. 2 of Aftale.pdf: a way to pay or approve a payment (netbank), "
+          "not a login to this system")
+
+
+def test_only_weak_mentions_make_a_system_unknown_with_a_reason_a_person_understands():
+    v = verdict(evidence=[WEAK, ev("sensitive")])
+    assert v.category == "unknown" and v.suggested_level is None and v.flags == []
+    assert v.reason == ("Only weak mentions of login: MitID on p. 2 of Aftale.pdf: a way to pay or approve a "
+                        "payment (netbank), not a login to this system; nothing says that users log in to "
+                        "this system, so a person must decide")
+    two = verdict(evidence=[WEAK, WEAK]).reason
+    assert "(and 1 more such mention)" in two
+    assert "(and 2 more such mentions)" in verdict(evidence=[WEAK, WEAK, WEAK]).reason
+
+
+def test_weak_mentions_never_make_a_system_own_or_shared():
+    kitos = {KITOS_LIST: ListMatch(KITOS_LIST, "Microsoft Office", 100)}
+    assert verdict(matches=kitos, evidence=[WEAK]).category == "unknown"       # not "shared", not "not_tu"
+    many = ev("shared_signal", "kitos", "KITOS: used by 14 organisations")
+    assert verdict(evidence=[WEAK, many]).category == "unknown"
+    owner = ev("common_public_signal", "kitos", "KITOS: rights holder Sundhedsdatastyrelsen is a public authority")
+    assert verdict(evidence=[WEAK, owner]).category == "unknown"
+
+
+def test_a_login_statement_beside_weak_mentions_still_decides():
+    assert verdict(evidence=[WEAK, LOGIN]).category == "own"
+    both = {COMMON_PUBLIC_LIST: ListMatch(COMMON_PUBLIC_LIST, "Virk.dk", 100)}
+    assert verdict(matches=both, evidence=[WEAK]).category == "common_public"
+
+
+def test_weak_only_archive_system_is_unknown_in_the_inventory(tmp_path):
+    """End to end: the finder marks the mentions weak, identification keeps them as weak evidence, and
+    the rules make the system unknown; a signature block alone stays not_tu."""
+    from flows.discover import run_discover
+    from tuscan import db
+
+    files = {
+        "Korsbæk Data A-S/Kontingentmodulet/Kontrakt.txt":
+            "Kontrakt om Kontingentmodulet\n\nMedlemmer betaler via netbank med MitID. "
+            "Systemet kræver ikke log ind med NemID.",
+        "Korsbæk Data A-S/Mødebookeren/Kontrakt.txt":
+            "Kontrakt om Mødebookeren\n\nBetal via netbank med MitID. Borgerne logger ind med MitID.",
+        "Vinduespudser ApS/Vinduespudsning/Aftale.txt":
+            "Aftale om vinduespudsning. Underskrevet med MitID via Penneo.",
+    }
+    for path, text in files.items():
+        (tmp_path / "arkiv" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "arkiv" / path).write_text(text, encoding="utf-8")
+    target = tmp_path / "inventory.duckdb"
+    run_discover([str(tmp_path / "arkiv")], str(target), runner="inline")
+    with db.reading(target) as con:
+        rows = {s: (c, r) for s, c, r in con.execute("SELECT system, category, reason FROM inventory").fetchall()}
+        kinds = con.execute("SELECT system, list(DISTINCT kind ORDER BY kind) FROM evidence GROUP BY system").fetchall()
+        tu = dict(con.execute("SELECT path, tu_evidence FROM document_findings").fetchall())
+    category, reason = rows["Kontingentmodulet"]
+    assert category == "unknown"
+    assert reason.startswith("Only weak mentions of login: MitID on p. 1 of Kontrakt.txt: a way to pay")
+    assert "(and 1 more such mention)" in reason and reason.endswith("a person must decide")
+    assert rows["Mødebookeren"][0] == "own"
+    assert rows["Vinduespudsning"][0] == "not_tu"
+    assert dict(kinds)["Kontingentmodulet"] == ["weak_login"]
+    assert not tu["Korsbæk Data A-S/Kontingentmodulet/Kontrakt.txt"]

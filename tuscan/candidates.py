@@ -27,6 +27,8 @@ COMMON_PUBLIC_SIGNAL = "common_public_signal"  # KITOS: rights holder is another
 OWN_DOMAIN_LOGIN = "own_domain_login"  # web: verified login on a host of the municipality's own domain
 LOGIN_PAGE = "login_page"            # web: a verified NemLog-in/MitID login at the link target
 MENTION = "mention"                  # the source names the system (KITOS row, web link) without more
+WEAK_LOGIN = "weak_login"            # a login keyword where the text does not say users log in (negated,
+                                     # a way to pay, a course topic …): alone, it makes a system unknown
 
 LOGIN_KINDS = frozenset({LOGIN, BUSINESS_LOGIN, LOGIN_PAGE, OWN_DOMAIN_LOGIN})
 

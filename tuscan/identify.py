@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
+from extractors.keywords import WEAK_MENTION, is_weak
+from tuscan.candidates import GROUP_TO_KIND, WEAK_LOGIN, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
 
 # Folders that organise an archive but name no system or vendor.
@@ -220,14 +221,19 @@ def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int =
 
 
 def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Per content, the hits that count and the weak login mentions (`extractors.keywords.is_weak`):
+    (page, term, group, snippet, login, excluded_by), at most EVIDENCE_PER_TERM of each kind per term,
+    so a weak mention early in a document never crowds out a login statement later in it."""
     rows = con.execute(
         """
-        SELECT sha256, page, term, term_group, snippet, login FROM (
-            SELECT *, row_number() OVER (PARTITION BY sha256, term ORDER BY page, "offset") AS n
-            FROM hits WHERE excluded_by IS NULL)
+        SELECT sha256, page, term, term_group, snippet, login, excluded_by FROM (
+            SELECT *, row_number() OVER (PARTITION BY sha256, term, excluded_by IS NULL
+                                         ORDER BY page, "offset") AS n
+            FROM hits WHERE excluded_by IS NULL OR (login AND starts_with(excluded_by, ?))
+        )
         WHERE n <= ? ORDER BY sha256, page, "offset"
         """,
-        [EVIDENCE_PER_TERM],
+        [f"{WEAK_MENTION} (", EVIDENCE_PER_TERM],
     ).fetchall()
     by_sha: dict[str, list[tuple]] = defaultdict(list)
     for sha, *rest in rows:
@@ -236,9 +242,22 @@ def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 
 def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> list[Evidence]:
+    """Evidence from one document's hits: (page, term, group, snippet, login[, excluded_by]). A weak
+    login mention becomes WEAK_LOGIN evidence whose detail says why it is not a login."""
     file_name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     evidence = []
-    for page, term, group, snippet, _login in hits:
+    for page, term, group, snippet, login, *rest in hits:
+        excluded_by = rest[0] if rest else None
+        if excluded_by is not None:
+            if not (login and is_weak(excluded_by)):
+                continue
+            why = excluded_by.split(": ", 1)[-1]
+            evidence.append(Evidence(
+                "document", path, WEAK_LOGIN,
+                f"{term_label(term)} on p. {page} of {file_name}: {why}",
+                term=term, page=page, snippet=snippet, document_id=document_id,
+            ))
+            continue
         kind = GROUP_TO_KIND.get(group)
         if kind is None:
             continue

@@ -36,6 +36,7 @@ from tuscan.candidates import (
     SHARED_SIGNAL,
     SIGNING,
     TU_TERM,
+    WEAK_LOGIN,
     Evidence,
 )
 
@@ -183,6 +184,16 @@ def classify_system(facts: Facts) -> Verdict:
         # KITOS has no login field: a KITOS-only system is unknown unless a KL list decides it.
         return Verdict(UNKNOWN, None, [], "Listed in KITOS, but nothing shows whether citizens or businesses "
                        "log in with NemLog-in", kitos20)
+    # 8. Only weak mentions: a login keyword the text does not use as a login to this system —
+    #    negated, a way to pay, a course topic, help at Borgerservice, a site in a list, NemLog-in's
+    #    signing service. The keyword search KL recommends
+    #    (Delrapport 1, "Identifikation af TU-løsninger") would list it; nothing says users log in,
+    #    so a person decides: unknown, never own.
+    weak = [e for e in ev if e.kind == WEAK_LOGIN]
+    if weak:
+        more = f" (and {len(weak) - 1} more such mention{'s' if len(weak) > 2 else ''})" if len(weak) > 1 else ""
+        return Verdict(UNKNOWN, None, [], f"Only weak mentions of login: {weak[0].detail}{more}; nothing says "
+                       "that users log in to this system, so a person must decide", kitos20)
     tu_term = _first(ev, {TU_TERM})
     if tu_term:
         return Verdict(UNKNOWN, None, [], f"{tu_term.detail}, but no NemID/MitID/medarbejdersignatur login "
