@@ -79,3 +79,50 @@ def _aliases() -> tuple[tuple[str, str], ...]:
 def load_aliases() -> dict[str, str]:
     """alias → canonical name as written on one of the lists (reference/aliases.csv)."""
     return dict(_aliases())
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A public authority or joint municipal body that owns or runs IT solutions municipalities use
+    (reference/authorities.csv). ``common_public_owner``: its solutions are fællesoffentlige (Delrapport
+    2, Bilag 1; Delrapport 1, "Fællesoffentlig løsning": the system "tilhører en anden myndighed").
+    ``filing_signal``: a contract filed under its name (folder, vendor) is a signal for common public."""
+
+    name: str
+    abbreviations: tuple[str, ...]
+    kind: str
+    common_public_owner: bool
+    filing_signal: bool
+    owns: tuple[str, ...]
+    seed_line: int | None
+    source: str
+    note: str = ""
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+@cache
+def _authorities() -> tuple[Authority, ...]:
+    with open(_HERE / "authorities.csv", encoding="utf-8", newline="") as f:
+        return tuple(
+            Authority(
+                name=row["name"],
+                abbreviations=_split(row["abbreviations"]),
+                kind=row["kind"],
+                common_public_owner=row["common_public_owner"] == "yes",
+                filing_signal=row["filing_signal"] == "yes",
+                owns=_split(row["owns"]),
+                seed_line=int(row["seed_line"]) if row["seed_line"] else None,
+                source=row["source"],
+                note=row["note"],
+            )
+            for row in csv.DictReader(f)
+        )
+
+
+def load_authorities() -> list[Authority]:
+    """Authorities that own common public solutions, and joint municipal bodies (KOMBIT, KL) that
+    own none: names that are signals about a system's category, never a system's name."""
+    return list(_authorities())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -87,6 +87,12 @@ def _fold(text: str) -> str:
     text = text.replace("&", " og ")
     text = re.sub(r"[^\w]+|_", " ", text)
     return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """A written name as comparable tokens, vendor words and ".dk" kept: "Genoptræn.dk" →
+    "genoptræn dk", "FMK-online" → "fmkonline"."""
+    return _fold(text)
 
 
 def split_vendor(name: str) -> tuple[str | None, str]:
@@ -214,6 +220,10 @@ class Match:
     ambiguous: bool
     runner_up: tuple[str, str, float] | None
     keys: tuple[str, ...] = field(default=())
+    # How the name met the entry: "whole" (the name is the entry's name, spelled some way),
+    # "stripped" (after removing contract and user words, see strip_wrappers) or "contained" (the
+    # entry's name inside a longer name, see NameMatcher.match_contained).
+    how: str = "whole"
 
 
 @dataclass(frozen=True)
@@ -317,6 +327,7 @@ class NameMatcher:
             self._groups[index[canonical]].entries.append((key, name, vendor))
         self._choices = [group.canonical for group in self._groups]
         self._text_forms = self._build_text_forms(entries=[e for g in self._groups for e in g.entries])
+        self._contain_forms = self._build_contain_forms()
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -388,6 +399,106 @@ class NameMatcher:
             runner_up=runner_up,
             keys=tuple(k for k, _, _ in group.entries),
         )
+
+    # -- names with extra words --------------------------------------------------------------------
+    def _build_contain_forms(self) -> dict[int, dict[str, tuple[int, str | None]]]:
+        """Token count → folded form → (group, guard) for every list-name form that may be found
+        inside a longer name (containment_guard says which need capitals, which never count)."""
+        aliases_by_canonical: dict[str, list[str]] = {}
+        for alias, canonical_form in self._alias_map.items():
+            aliases_by_canonical.setdefault(canonical_form, []).append(alias)
+        by_length: dict[int, dict[str, tuple[int, str | None]]] = {}
+        for g, group in enumerate(self._groups):
+            forms = {group.canonical, *aliases_by_canonical.get(group.canonical, [])}
+            for _key, name, _vendor in group.entries:
+                for written in (name, _PARENTHETICAL.sub(" ", name)):
+                    forms.update({_fold(written), _fold(_hyphens_as_spaces(written))})
+            for form in forms:
+                guard = containment_guard(form) if form else "empty"
+                if guard in (None, "caps"):
+                    by_length.setdefault(len(form.split()), {}).setdefault(form, (g, guard))
+        return by_length
+
+    def match_contained(self, name: str) -> Match | None:
+        """The list entry whose name is contained, token by token, in a longer name: the longest
+        such list name; None when there is none, or two different entries are equally long.
+
+        A contained one-word name that is an ordinary Danish word or shorter than
+        MIN_CONTAINED_WORD counts only when written in capitals; vendor names, infrastructure
+        (NemKonto, Digital Post) and names made of ordinary words never count (containment_guard).
+        An explicit vendor in the name must be the entry's vendor ("EG" + "Opus" is not "KMD Opus").
+        """
+        best: tuple[int, int, float] | None = None
+        found: dict[int, float] = {}
+        for stream in _query_tokens(name):
+            folded = [t for t, _ in stream]
+            vendors = _vendor_tokens(folded)
+            numbers = frozenset(t for t in folded if t.isdigit())
+            for length in sorted(self._contain_forms, reverse=True):
+                if length > len(stream):
+                    continue
+                forms = self._contain_forms[length]
+                windows = [(i, " ".join(folded[i : i + length])) for i in range(len(stream) - length + 1)]
+                exact = [(i, w, forms[w], 100.0) for i, w in windows if w in forms]
+                fuzzy = []
+                if not exact:
+                    long_windows = [(i, w) for i, w in windows if len(w.replace(" ", "")) >= 8]
+                    if long_windows:
+                        choices = list(forms)
+                        scores = process.cdist([w for _, w in long_windows], choices, scorer=SCORER,
+                                               score_cutoff=THRESHOLD, dtype=np.float32)
+                        for row, (i, w) in enumerate(long_windows):
+                            col = int(np.argmax(scores[row]))
+                            if scores[row, col] >= THRESHOLD and forms[choices[col]][1] is None:
+                                fuzzy.append((i, w, forms[choices[col]], float(scores[row, col])))
+                for i, _w, (g, guard), score in exact + fuzzy:
+                    if guard == "caps" and not _written_in_capitals(" ".join(x for _, x in stream[i : i + length])):
+                        continue
+                    if not self._contained_compatible(g, vendors, numbers):
+                        continue
+                    rank = (length, len(_w), score)
+                    if best is None or rank > best:
+                        best, found = rank, {g: score}
+                    elif rank == best:
+                        found[g] = score
+                if best is not None and best[0] == length:
+                    break
+        if best is None or len(found) != 1:
+            return None
+        g, score = next(iter(found.items()))
+        group = self._groups[g]
+        vendor = next(iter(_vendor_tokens(f for s in _query_tokens(name) for f, _ in s)), None)
+        key, entry_name = group.pick(vendor)
+        return Match(key=key, name=entry_name, score=round(score, 2), ambiguous=False, runner_up=None,
+                     keys=tuple(k for k, _, _ in group.entries), how="contained")
+
+    def _contained_compatible(self, g: int, vendors: set[str], numbers: frozenset[str]) -> bool:
+        group = self._groups[g]
+        entry_numbers = _numbers(group.canonical)
+        if entry_numbers and numbers and not entry_numbers <= numbers:
+            return False
+        return any(entry_vendor is None or not vendors or entry_vendor in vendors
+                   for _, _, entry_vendor in group.entries)
+
+    def match_name(self, name: str) -> Match | None:
+        """Every way one name signal can meet a list entry, strongest first: the whole name, the
+        name without contract and user words (strip_wrappers), a list name inside it."""
+        return self.match_names([name])[0]
+
+    def match_names(self, names: Sequence[str]) -> list[Match | None]:
+        """match_name for many names; whole names are matched in one rapidfuzz call."""
+        results = self.match_many(names)
+        stripped = {i: strip_wrappers(name) for i, name in enumerate(names) if results[i] is None}
+        stripped = {i: s for i, s in stripped.items() if s}
+        if stripped:
+            order = list(stripped)
+            for i, match in zip(order, self.match_many([stripped[i] for i in order]), strict=True):
+                if match is not None:
+                    results[i] = replace(match, how="stripped")
+        for i, name in enumerate(names):
+            if results[i] is None:
+                results[i] = self.match_contained(name)
+        return results
 
     # -- names in running text ---------------------------------------------------------------------
     def _build_text_forms(self, entries: list[tuple[str, str, str | None]]) -> dict[tuple[str, ...], tuple]:
@@ -464,3 +575,193 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
             out.append(c)
             offsets.append(i)
     return "".join(out), offsets
+
+
+# --- names with extra words -----------------------------------------------------------------------
+# A name taken from a title, a folder or a file name often wraps the system's name in words about the
+# contract or its users: "Licensaftale FirstAgenda Prepare", "Aftale om drift af Borgerbooking",
+# "Medarbejderadgang til Arbejdsmarkedsportalen", "Kommunens brug af Genoptræn.dk", "Emento Sikker
+# Dialog hjemmeplejen", an ESDH case folder "2017-118203 Aftale - digital pladsanvisning". Two ways
+# find the list name inside: strip the wrapper words and match the rest whole (strip_wrappers), or
+# find a list name contained token by token in the longer name (NameMatcher.match_contained), with
+# the guards below.
+
+_CONTRACT_NOUN = (
+    r"(?:licens|service|drifts|leverance|tilslutnings|ramme|databehandler|support|vedligeholdelses|"
+    r"hosting|abonnements|samarbejds|tillægs|udviklings|implementerings|ændrings)?"
+    r"(?:aftale|aftalen|kontrakt|kontrakten|kontrakter|aftaler|overenskomst)"
+)
+_WRAPPER_LEAD = re.compile(
+    r"^(?:"
+    r"\d{4}[-‐–]\d{3,}\s*|"                                   # ESDH case number "2017-118203"
+    r"(?:dok(?:ument)?\.?\s*(?:nr\.?\s*)?\d+\s*[-–:]?\s*)|"    # "Dok 1234567 -"
+    r"(?:tillæg|allonge|bilag|underbilag)\s*(?:nr\.?\s*)?\d*[a-z]?\s*(?:til\s+)?|"
+    rf"{_CONTRACT_NOUN}\s*(?:nr\.?\s*\d+\s*)?(?:[-–:]\s*)?"
+    r"(?:(?:om|vedr\.?|vedrørende|angående|for|til|på|med)\s+)?|"
+    r"(?:kravspecifikation|kravspec|projektbeskrivelse|projektgrundlag|løsningsbeskrivelse|"
+    r"ydelsesbeskrivelse|systembeskrivelse|tilbud|ordrebekræftelse|udbud|opgavebeskrivelse)"
+    r"\s*(?:[-–:]\s*)?(?:(?:om|vedr\.?|vedrørende|for|til|på)\s+)?|"
+    r"(?:kommunens|vores|korsbæk\s+kommunes)\s+|"
+    r"(?:medarbejder|bruger|borger)?adgang(?:e)?\s+(?:til\s+)?|"
+    r"(?:tilslutning|tilmelding|opkobling)\s+(?:til|af|på)\s+|"
+    r"licens(?:er)?\s+(?:til\s+)?|"
+    r"(?:levering|køb|drift|anvendelse|brug|brugen|licens|implementering|indførelse|support|"
+    r"vedligeholdelse|hosting|udvikling|videreudvikling|opgradering|fornyelse|forlængelse)"
+    r"\s+(?:af|til|på)\s+|"
+    r"(?:systemet|løsningen|it-systemet|it-løsningen|platformen|portalen|applikationen|appen)\s+"
+    r")",
+    re.IGNORECASE,
+)
+# Who uses it, where, and which copy: "X - hjemmeplejen", "X (underskrevet)", "X 2021", "X v2".
+_WRAPPER_TAIL = re.compile(
+    r"(?:"
+    r"\s*[-–,]?\s*(?:i|til|for|på)?\s*(?:hjemmeplejen|hjemmesygeplejen|sygeplejen|plejecentre(?:ne)?|"
+    r"ældreområdet|jobcentre(?:t)?|jobcenter|borgerservice|skoleområdet|skolerne|dagtilbud(?:dene)?|"
+    r"sundhedsplejen|tandplejen|forvaltningen|kommunen|administrationen|socialområdet|"
+    r"myndighedsafdelingen|biblioteke(?:rne|t)?|handicapområdet|voksenområdet)|"
+    r"\s*[-–]?\s*(?:underskrevet|signeret|scannet|kopi|endelig|final|udkast|draft)|"
+    r"\s*[-–]?\s*(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*)|"
+    r"\s*[-–]?\s*(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?|"
+    r"\s*[-–]?\s*(?:aftale|aftalen|kontrakt|kontrakten|licensaftale|serviceaftale|databehandleraftale)|"
+    r"\s*\([^()]*\)"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_wrappers(name: str) -> str | None:
+    """The name without the contract and user words around it, or None when nothing was stripped
+    or nothing is left.
+
+    >>> strip_wrappers("Aftale om drift af Borgerbooking")
+    'Borgerbooking'
+    >>> strip_wrappers("2017-118203 Aftale - digital pladsanvisning")
+    'digital pladsanvisning'
+    """
+    text = " ".join(unicodedata.normalize("NFC", name).split())
+    original = text
+    for _ in range(6):  # wrappers nest: "Tillæg nr. 3 til kontrakt om levering af X"
+        stripped = _WRAPPER_LEAD.sub("", text, count=1).strip(" -–:_.,")
+        if stripped == text:
+            break
+        text = stripped
+    for _ in range(4):
+        stripped = _WRAPPER_TAIL.sub("", text, count=1).strip(" -–:_.,")
+        if stripped == text:
+            break
+        text = stripped
+    if text == original or not normalise(text):
+        return None
+    return text
+
+
+# Guards for a list name found inside a longer name.
+# - Single words that are ordinary Danish words (the wdanish word list, checked once by hand against
+#   every one-word list name) or first names: "Aula" (a school hall), "Opus", "Prisme", "Kube",
+#   "Flis", "Diadem", "Ler", "Los", "Virk", "Lara", "Liva", "Sofus", "Feliks", "Vitas", "Bom". Inside
+#   a longer name they count only when written in capitals ("AULA-integration"); the whole name
+#   ("Aula", "Aftale om Aula") still matches.
+ORDINARY_WORD_NAMES = frozenset(
+    "aula autocad bom cicero diadem feliks flis kube lara ler liva los opus prisme sofus virk vitas "
+    "mermaid kingo rosy".split()
+)
+# - List entries that are company names, not systems (KL's Bilag 3 lists "CSC", "Dafolo", "Netic",
+#   "Signaturgruppen", "KMD løsninger"): a vendor-only name matches nothing inside a longer name.
+VENDOR_NAMES = frozenset(
+    _fold(name)
+    for name in (
+        "CSC", "Dafolo", "Netic", "Signaturgruppen", "DXC Technologi Scandihealth", "Systematic",
+        "Netcompany", "Fujitsu", "Rambøll", "Sweco", "Solteq", "Ditmer", "Scandihealth", "DXC",
+        "Schultz", "KOMBIT", "KMD", "EG", "Visma", "Atea", "Formpipe",
+    )
+)
+# - Small words that sit between the words of a name and say nothing about the system.
+STOP_WORDS = frozenset("af og i til for på med om fra the of and dk www".split())
+# - The shortest single word that counts inside a longer name: shorter ones ("BBR", "FMK", "SEI")
+#   only when written in capitals, as acronyms are.
+MIN_CONTAINED_WORD = 4
+
+
+def _vendor_tokens(tokens: Iterable[str]) -> set[str]:
+    return {TRAILING_VENDORS[t] for t in tokens if t in TRAILING_VENDORS}
+
+
+def containment_guard(form: str) -> str | None:
+    """Why a folded list-name form may not be found inside a longer name, or None when it may.
+    "caps" means: only when written in capitals."""
+    tokens = form.split()
+    core = [t for t in tokens if t not in TRAILING_VENDORS and t not in ("dk", "www")]
+    if not core:
+        return "vendor only"
+    if form in VENDOR_NAMES or " ".join(core) in VENDOR_NAMES:
+        return "vendor only"
+    if form in INFRASTRUCTURE_NAMES or " ".join(core) in INFRASTRUCTURE_NAMES:
+        return "infrastructure"
+    if tokens[0] in DESKTOP_SOFTWARE_PREFIXES:
+        return "desktop software"
+    if all(t in COMMON_WORDS or t in STOP_WORDS for t in core):
+        return "ordinary words"
+    if len(tokens) == 1:
+        word = tokens[0]
+        if len(word) < 3:
+            return "too short"
+        if word in ORDINARY_WORD_NAMES or (len(word) < MIN_CONTAINED_WORD and not any(c.isdigit() for c in word)):
+            return "caps"
+    return None
+
+
+def _hyphens_as_spaces(text: str) -> str:
+    return re.sub(f"[{_HYPHENS}/]", " ", text)
+
+
+def _query_tokens(name: str) -> list[list[tuple[str, str]]]:
+    """Token streams of a name, each token as (folded, written): once with joined hyphens
+    ("FMK-online" → "fmkonline"), once with hyphens as spaces ("Aula-integration" → "aula",
+    "integration")."""
+    streams = []
+    for text in (name, _hyphens_as_spaces(name)):
+        text = unicodedata.normalize("NFC", text)
+        folded, offsets = _fold_with_offsets(text)
+        stream = []
+        for m in re.finditer(r"\S+", folded):
+            start, end = offsets[m.start()], offsets[m.end() - 1] + 1
+            stream.append((m.group(), text[start:end]))
+        if stream and stream not in streams:
+            streams.append(stream)
+    return streams
+
+
+def _written_in_capitals(written: str) -> bool:
+    letters = [c for c in written if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+# --- authorities ----------------------------------------------------------------------------------
+# The authority that owns a common-public solution (Sundhedsdatastyrelsen owns FMK, Delrapport 1,
+# "Fællesoffentlig løsning") is a signal *for* common public, never the system's name; KOMBIT and KL
+# own the municipalities' shared systems and are vendors. reference/authorities.csv lists them.
+@lru_cache(maxsize=1)
+def _authority_forms() -> dict[str, object]:
+    from reference import load_authorities
+
+    forms: dict[str, object] = {}
+    for authority in load_authorities():
+        for written in (authority.name, *authority.abbreviations):
+            forms.setdefault(_fold(_COMPANY_SUFFIX.sub(" ", written.casefold())), authority)
+    return forms
+
+
+def authority_of(name: str | None):
+    """The authority (reference.Authority) a name *is* — "Sundhedsdatastyrelsen", "STAR",
+    "Styrelsen for Arbejdsmarked og Rekruttering (STAR)", "Erhvervsstyrelsen - aftaler" — or None.
+    A name that only mentions an authority ("SEI (Sundhedsdatastyrelsens …)") is not one."""
+    if not name:
+        return None
+    forms = _authority_forms()
+    text = unicodedata.normalize("NFC", name)
+    for written in (text, _PARENTHETICAL.sub(" ", text), strip_wrappers(text) or ""):
+        folded = _fold(_COMPANY_SUFFIX.sub(" ", written.casefold()))
+        folded = re.sub(r"(?:\s+(?:aftaler|aftale|kontrakter|kontrakt|dokumenter|(?:19|20)\d\d))+$", "", folded)
+        if folded in forms:
+            return forms[folded]
+    return None
