@@ -310,5 +310,39 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         candidates.append(Candidate(
             name=best.name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
+            other_names=other_names(best.name, vendor, members, first_pages, find_names, known_names),
         ))
     return candidates
+
+
+def other_names(name: str, vendor: str | None, members: list[tuple], first_pages: dict[str, str],
+                find_names: Callable[[str], list[str]], known_names: NameMatcher | None) -> list[str]:
+    """Further name signals of a system, strongest first, for matching against KL's lists: the titles
+    and folders of its documents filed without Vendor/System, the file names of its main contracts
+    (not of annexes: "Bilag 5 Integration til FMK" is about an integration), vendor + product
+    ("EG" + "NetForvaltning Sundhed"), and — only when none of those is on a list — the one known
+    name its first pages mention."""
+    names: list[str] = []
+
+    def add(candidate: str | None) -> None:
+        if candidate and candidate != name and candidate not in names:
+            names.append(candidate)
+
+    for (_document_id, path, sha, _status), signal in members:
+        if signal.structured:
+            continue
+        add(title_name(first_pages.get(sha, "")))
+        for folder in folder_parts(path):
+            if not looks_like_vendor(folder):
+                add(folder)
+    for (_document_id, path, _sha, _status), signal in members:
+        if is_main_contract(path) or signal.strength == FILENAME:
+            add(filename_name(path))
+    if vendor and normalise(vendor) and normalise(vendor) not in normalise(name):
+        add(f"{vendor} {name}")
+    if known_names is not None and not any(known_names.match_names([name, *names])):
+        mentioned = {found for (_d, path, sha, _s), signal in members if not signal.structured
+                     for text in (file_stem(path), first_pages.get(sha, "")) for found in find_names(text)}
+        if len(mentioned) == 1:
+            add(mentioned.pop())
+    return names

@@ -53,6 +53,8 @@ LEADING_VENDORS: dict[str, str] = {
     "dxc": "DXC",
     "systematic": "Systematic",
     "netcompany": "Netcompany",
+    "emento": "Emento",
+    "fujitsu": "Fujitsu",
 }
 # Vendors written after the name: "Lægeskift - Scandihealth", "Anmeld flytning ... fra DXC".
 # CSC Scandihealth became DXC, so both are one vendor.
@@ -137,6 +139,35 @@ def normalise(name: str) -> str:
 def vendor_of(name: str) -> str | None:
     """The vendor written in the name itself ("KMD Opus" → "KMD"), or None."""
     return split_vendor(name)[0]
+
+
+_ACRONYM_FIRST = re.compile(r"^([A-ZÆØÅ][A-ZÆØÅ0-9]{1,5})\s*(?:[-–]\s+|\()(.{4,}?)\)?$")
+_ACRONYM_LAST = re.compile(r"^(.{4,}?)\s*(?:\s[-–]\s*|\(|,\s*)([A-ZÆØÅ][A-ZÆØÅ0-9]{1,5})\)?$")
+
+
+def _acronym_forms(name: str) -> list[str]:
+    """A list name written as acronym and long form, "DDB - Danskernes Digitale Bibliotek",
+    "Anden Aktor Portal (AAP)", "WorkForce Planner - WFP": each part on its own, normalised
+    (municipalities write one or the other)."""
+    text = unicodedata.normalize("NFC", name).strip()
+    forms = []
+    for pattern in (_ACRONYM_FIRST, _ACRONYM_LAST):
+        m = pattern.match(text)
+        if m:
+            for part in m.groups():
+                if part.strip().casefold() in TRAILING_VENDORS:
+                    return []  # "Byg og Miljø - KOMBIT": the vendor, not an acronym
+                form = normalise(part)
+                if form and len(form) >= 2:
+                    forms.append(form)
+    return forms
+
+
+def _ascii(text: str) -> str:
+    """A folded form in ASCII, as file names and old systems write Danish: æ → ae, ø → oe, å → aa,
+    accents dropped."""
+    text = text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 # --- aliases --------------------------------------------------------------------------------------
@@ -326,6 +357,18 @@ class NameMatcher:
                 self._groups.append(_Group(canonical))
             self._groups[index[canonical]].entries.append((key, name, vendor))
         self._choices = [group.canonical for group in self._groups]
+        self._all_choices = list(self._choices)
+        self._choice_groups = list(range(len(self._groups)))
+        # A part that is another entry's name stays that entry's ("TK2 - Borgerbooking" does not
+        # make "Borgerbooking" ambiguous).
+        taken = set(self._choices) | set(self._alias_map)
+        for g, group in enumerate(self._groups):
+            for _key, name, _vendor in group.entries:
+                for form in _acronym_forms(name):
+                    if form not in taken and form not in self._all_choices:
+                        self._all_choices.append(form)
+                        self._choice_groups.append(g)
+        self._ascii_choices = [_ascii(choice) for choice in self._all_choices]
         self._text_forms = self._build_text_forms(entries=[e for g in self._groups for e in g.entries])
         self._contain_forms = self._build_contain_forms()
 
@@ -339,6 +382,9 @@ class NameMatcher:
 
     def match_many(self, names: Sequence[str]) -> list[Match | None]:
         """Match many names at once (one rapidfuzz.process.cdist call)."""
+        return self._match_many(names, ascii_only=False)
+
+    def _match_many(self, names: Sequence[str], ascii_only: bool) -> list[Match | None]:
         results: list[Match | None] = [None] * len(names)
         if not self._groups or not names:
             return results
@@ -346,9 +392,13 @@ class NameMatcher:
         rows = [i for i, (_, norm) in enumerate(queries) if norm]
         if not rows:
             return results
+        # Each group is compared by its canonical name and by the acronym and long form of names
+        # such as "DDB - Danskernes Digitale Bibliotek" (_acronym_forms); with ascii_only, all in
+        # ASCII ("Koereproevebooking" ~ "Køreprøvebooking": file names written without æ, ø, å).
+        choices = self._ascii_choices if ascii_only else self._all_choices
         scores = process.cdist(
-            [queries[i][1] for i in rows],
-            self._choices,
+            [_ascii(queries[i][1]) if ascii_only else queries[i][1] for i in rows],
+            choices,
             scorer=SCORER,
             score_cutoff=THRESHOLD,
             dtype=np.float32,
@@ -356,9 +406,12 @@ class NameMatcher:
         )
         for row, i in enumerate(rows):
             vendor, norm = queries[i]
-            hits = np.nonzero(scores[row] >= THRESHOLD)[0]
+            per_group: dict[int, float] = {}
+            for c in np.nonzero(scores[row] >= THRESHOLD)[0]:
+                g = self._choice_groups[int(c)]
+                per_group[g] = max(per_group.get(g, 0.0), float(scores[row, c]))
             ranked = sorted(
-                ((float(scores[row, g]), int(g)) for g in hits if self._group_accepts(int(g), vendor, norm)),
+                ((score, g) for g, score in per_group.items() if self._group_accepts(g, vendor, norm)),
                 key=lambda hit: (-hit[0], hit[1]),
             )
             if ranked:
@@ -429,7 +482,7 @@ class NameMatcher:
         An explicit vendor in the name must be the entry's vendor ("EG" + "Opus" is not "KMD Opus").
         """
         best: tuple[int, int, float] | None = None
-        found: dict[int, float] = {}
+        found: dict[int, tuple[float, list[str], int, int]] = {}   # group → score, tokens, start, length
         for stream in _query_tokens(name):
             folded = [t for t, _ in stream]
             vendors = _vendor_tokens(folded)
@@ -451,26 +504,45 @@ class NameMatcher:
                             col = int(np.argmax(scores[row]))
                             if scores[row, col] >= THRESHOLD and forms[choices[col]][1] is None:
                                 fuzzy.append((i, w, forms[choices[col]], float(scores[row, col])))
-                for i, _w, (g, guard), score in exact + fuzzy:
+                for i, w, (g, guard), score in exact + fuzzy:
                     if guard == "caps" and not _written_in_capitals(" ".join(x for _, x in stream[i : i + length])):
                         continue
                     if not self._contained_compatible(g, vendors, numbers):
                         continue
-                    rank = (length, len(_w), score)
+                    rank = (length, len(w), score)
                     if best is None or rank > best:
-                        best, found = rank, {g: score}
+                        best, found = rank, {g: (score, folded, i, length)}
                     elif rank == best:
-                        found[g] = score
+                        found.setdefault(g, (score, folded, i, length))
                 if best is not None and best[0] == length:
                     break
         if best is None or len(found) != 1:
             return None
-        g, score = next(iter(found.items()))
+        g, (score, folded, start, length) = next(iter(found.items()))
+        if self._names_another(g, folded[:start] + folded[start + length :]):
+            return None
         group = self._groups[g]
-        vendor = next(iter(_vendor_tokens(f for s in _query_tokens(name) for f, _ in s)), None)
+        vendor = next(iter(_vendor_tokens(folded)), None)
         key, entry_name = group.pick(vendor)
         return Match(key=key, name=entry_name, score=round(score, 2), ambiguous=False, runner_up=None,
                      keys=tuple(k for k, _, _ in group.entries), how="contained")
+
+    def _names_another(self, g: int, rest: list[str]) -> bool:
+        """True when the words around a contained list name name another entry too — "KMD Nexus
+        Opus" is two products, not KMD Nexus — also an ordinary-word name ("opus") with the name's
+        vendor in front ("kmd opus")."""
+        vendors = [t for t in rest if t in TRAILING_VENDORS]
+        rest = [t for t in rest if t not in TRAILING_VENDORS]
+        prefixes = [""] + [f"{v} " for v in vendors]
+        for length in range(1, len(rest) + 1):
+            for start in range(len(rest) - length + 1):
+                run = " ".join(rest[start : start + length])
+                for prefix in prefixes or [""]:
+                    form = prefix + run
+                    hit = self._contain_forms.get(len(form.split()), {}).get(form)
+                    if hit is not None and hit[0] != g:
+                        return True
+        return False
 
     def _contained_compatible(self, g: int, vendors: set[str], numbers: frozenset[str]) -> bool:
         group = self._groups[g]
@@ -488,6 +560,9 @@ class NameMatcher:
     def match_names(self, names: Sequence[str]) -> list[Match | None]:
         """match_name for many names; whole names are matched in one rapidfuzz call."""
         results = self.match_many(names)
+        unmatched = [i for i, result in enumerate(results) if result is None]
+        for i, match in zip(unmatched, self._match_many([names[i] for i in unmatched], ascii_only=True), strict=True):
+            results[i] = match
         stripped = {i: strip_wrappers(name) for i, name in enumerate(names) if results[i] is None}
         stripped = {i: s for i, s in stripped.items() if s}
         if stripped:
@@ -686,6 +761,9 @@ def _vendor_tokens(tokens: Iterable[str]) -> set[str]:
     return {TRAILING_VENDORS[t] for t in tokens if t in TRAILING_VENDORS}
 
 
+_INFRASTRUCTURE_FORMS = INFRASTRUCTURE_NAMES | {name.replace(" ", "") for name in INFRASTRUCTURE_NAMES}
+
+
 def containment_guard(form: str) -> str | None:
     """Why a folded list-name form may not be found inside a longer name, or None when it may.
     "caps" means: only when written in capitals."""
@@ -695,7 +773,7 @@ def containment_guard(form: str) -> str | None:
         return "vendor only"
     if form in VENDOR_NAMES or " ".join(core) in VENDOR_NAMES:
         return "vendor only"
-    if form in INFRASTRUCTURE_NAMES or " ".join(core) in INFRASTRUCTURE_NAMES:
+    if {form, " ".join(core), form.replace(" ", ""), "".join(core)} & _INFRASTRUCTURE_FORMS:
         return "infrastructure"
     if tokens[0] in DESKTOP_SOFTWARE_PREFIXES:
         return "desktop software"
