@@ -134,7 +134,7 @@ def match_lists(matcher: NameMatcher, names: list[str]) -> tuple[dict[str, ListM
 
 def _match_names(matcher: NameMatcher, names: list[str]
                  ) -> tuple[dict[str, ListMatch], list[tuple[str, str, float]], set[str]]:
-    """match_lists, and which of the names are a list entry's name (whole or without contract words).
+    """match_lists, and which of the names are a list entry's name as they stand (for System.name).
 
     Every name signal is matched (tuscan.names.NameMatcher.match_names: whole, without contract and
     user words, or a list name contained in it). `names` come strongest first: the candidate's
@@ -158,7 +158,8 @@ def _match_names(matcher: NameMatcher, names: list[str]
             ambiguous.append((match.key, match.name, match.score))
             ambiguous.append(match.runner_up)
             continue
-        whole.add(name)
+        if match.how == "whole":
+            whole.add(name)
         _keep_best(best, match)
     if not best and contained:
         _keep_best(best, contained[0])

@@ -6,6 +6,16 @@ Municipalities, vendors and KL write the same system many ways: "KMD Nexus" / "N
 a comparable form (:func:`normalise`), applies the alias table (``reference/aliases.csv``) and
 matches with rapidfuzz.
 
+Names taken from titles, folders and file names carry extra words ("Licensaftale FirstAgenda
+Prepare", "Aftale om drift af Borgerbooking", "Emento Sikker Dialog hjemmeplejen"):
+:meth:`NameMatcher.match_names` also matches them without the contract and user words
+(:func:`strip_wrappers`) and finds a list name contained token by token in them
+(:meth:`NameMatcher.match_contained`), with guards for vendor-only names, ordinary Danish words and
+infrastructure (:func:`containment_guard`). rapidfuzz's token_set_ratio, partial_ratio and WRatio
+would do containment too, but score "KMD Nexus" against "KMD" at 100; the token-run look-up here
+knows which words may stand alone. The authorities that own common-public solutions
+(``reference/authorities.csv``) are recognised by :func:`authority_of`: signals, never system names.
+
 The scorer and threshold were chosen on the labelled pairs in ``tests/data/name_pairs.csv``; run
 ``python reference/evaluate_matching.py`` to see precision and recall per scorer and threshold.
 """
@@ -34,7 +44,11 @@ from rapidfuzz import fuzz, process
 #   Administrationsportal"), so they never get rid of those false positives (WRatio needs 96 and then
 #   recalls 0.901, token_set/partial stay below 0.8 precision).
 # The four pairs ratio misses need an alias ("KMD Sygedagpenge" ~ KSD) or are containment
-# ("SBSYS ESDH" ~ "SBSYS") — add an alias in reference/aliases.csv when one matters.
+# ("SBSYS ESDH" ~ "SBSYS", found by NameMatcher.match_contained) — add an alias in
+# reference/aliases.csv when one matters.
+# On the labelled name variants (tests/data/name_variants.csv, 250 rows; bench/accuracy_names.py
+# sweeps the threshold) 91 gives precision 1.000, recall 0.985; 90 would add one typo
+# ("Firstagende", 90.9) and sit 0.3 above the pairs' false positive, so 91 stays.
 SCORER: Callable[..., float] = fuzz.ratio
 THRESHOLD: float = 91.0
 # Two candidates closer than this are reported as ambiguous instead of guessing between them; 5 points
