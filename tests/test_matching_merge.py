@@ -142,9 +142,10 @@ def inventory(tmp_path_factory):
     for path, text in FILES.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
-    target = root.parent / "inventory.duckdb"
+    work = tmp_path_factory.mktemp("inventory")   # its own folder: other modules' fixtures share root.parent
+    target = work / "inventory.duckdb"
     run_discover([str(root)], str(target), runner="inline")
-    usage = write_csv(root.parent / "IT Systemer.csv", ["IT System", "Rettighedshaver", "Leverandør", "Status"], [
+    usage = write_csv(work / "IT Systemer.csv", ["IT System", "Rettighedshaver", "Leverandør", "Status"], [
         ["FirstAgenda", "FirstAgenda ApS", "FirstAgenda ApS", "Aktiv"],
         ["Korsbæk Borgerportal", "Korsbæk Kommune", "", "Aktiv"],
     ])
