@@ -2,6 +2,8 @@
 
 The CSVs are written by ``reference/curate.py`` from the seed (KL's Delrapport 1 and 2) and
 ``reference/curation_overrides.csv``; see that script for how each row was recovered.
+``reference/authorities.csv`` (hand-written, with the seed line or the source of each row) lists the
+authorities that own common-public solutions and the joint municipal bodies that own shared ones.
 """
 
 from __future__ import annotations

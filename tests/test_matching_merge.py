@@ -189,3 +189,8 @@ def test_document_candidates_carry_their_further_name_signals(tmp_path):
     esdh = next(c for c in candidates.values() if any("pladsanvisning" in n for n in [c.name, *c.other_names]))
     assert "2017-118203 Aftale - digital pladsanvisning" in [esdh.name, *esdh.other_names]
     assert "EG A-S NetForvaltning Sundhed" in candidates["NetForvaltning Sundhed"].other_names
+
+
+def test_a_title_in_capitals_with_no_other_spelling_is_written_as_a_name(matcher):
+    (system,) = merge([doc("KORSBÆK BORGERPORTAL TIL IT")], matcher)
+    assert system.name == "Korsbæk Borgerportal til IT"

@@ -85,7 +85,7 @@ class System:
             if not _shouting(cand.name):
                 return cand.name
         if named:
-            return named[0].name
+            return _unshout(named[0].name)
         authority = authority_of(ranked[0].name)
         return f"Løsning fra {authority.name}" if authority else ranked[0].name
 
@@ -109,6 +109,16 @@ ACRONYM_LETTERS = 5
 def _shouting(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return len(letters) > ACRONYM_LETTERS and all(c.isupper() for c in letters)
+
+
+def _unshout(name: str) -> str:
+    """"KORSBÆK BORGERPORTAL TIL IT" → "Korsbæk Borgerportal til IT": small Danish words in lower
+    case, other short words stay acronyms ("KMD", "IT")."""
+    return " ".join(word.lower() if word.lower() in _SMALL_WORDS else word if len(word) <= 3 else word.capitalize()
+                    for word in name.split(" "))
+
+
+_SMALL_WORDS = frozenset("af og i til for på med om fra ved".split())
 
 
 @dataclass

@@ -318,26 +318,30 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
 def other_names(name: str, vendor: str | None, members: list[tuple], first_pages: dict[str, str],
                 find_names: Callable[[str], list[str]], known_names: NameMatcher | None) -> list[str]:
     """Further name signals of a system, strongest first, for matching against KL's lists: the titles
-    and folders of its documents filed without Vendor/System, the file names of its main contracts
-    (not of annexes: "Bilag 5 Integration til FMK" is about an integration), vendor + product
-    ("EG" + "NetForvaltning Sundhed"), and — only when none of those is on a list — the one known
-    name its first pages mention."""
+    of its documents filed without Vendor/System; their folders and the file names of its main
+    contracts when they name a list entry (not annexes: "Bilag 5 Integration til FMK" is about an
+    integration; a topic folder "Økonomi" names nothing); vendor + product ("EG" + "NetForvaltning
+    Sundhed"); and — only when none of those is on a list — the one known name its first pages
+    mention."""
     names: list[str] = []
 
-    def add(candidate: str | None) -> None:
-        if candidate and candidate != name and candidate not in names:
-            names.append(candidate)
+    def add(candidate: str | None, *, only_listed: bool = False) -> None:
+        if not candidate or candidate == name or candidate in names:
+            return
+        if only_listed and (known_names is None or known_names.match_name(candidate) is None):
+            return
+        names.append(candidate)
 
-    for (_document_id, path, sha, _status), signal in members:
-        if signal.structured:
-            continue
-        add(title_name(first_pages.get(sha, "")))
-        for folder in folder_parts(path):
-            if not looks_like_vendor(folder):
-                add(folder)
+    for (_document_id, _path, sha, _status), signal in members:
+        if not signal.structured:
+            add(title_name(first_pages.get(sha, "")))
     for (_document_id, path, _sha, _status), signal in members:
+        if not signal.structured:
+            for folder in folder_parts(path):
+                if not looks_like_vendor(folder):
+                    add(folder, only_listed=True)
         if is_main_contract(path) or signal.strength == FILENAME:
-            add(filename_name(path))
+            add(filename_name(path), only_listed=True)
     if vendor and normalise(vendor) and normalise(vendor) not in normalise(name):
         add(f"{vendor} {name}")
     if known_names is not None and not any(known_names.match_names([name, *names])):
