@@ -128,3 +128,14 @@ def load_authorities() -> list[Authority]:
     """Authorities that own common public solutions, and joint municipal bodies (KOMBIT, KL) that
     own none: names that are signals about a system's category, never a system's name."""
     return list(_authorities())
+
+
+@cache
+def _ordinary_words() -> tuple[str, ...]:
+    with open(_HERE / "ordinary_words.txt", encoding="utf-8") as f:
+        return tuple(line.strip() for line in f if line.strip() and not line.startswith("#"))
+
+
+def ordinary_words() -> list[str]:
+    """Ordinary Danish words that occur in the names on KL's lists (reference/ordinary_words.txt)."""
+    return list(_ordinary_words())

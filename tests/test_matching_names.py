@@ -89,7 +89,7 @@ def test_ordinary_word_names_count_inside_a_name_in_capitals(matcher):
 @pytest.mark.parametrize(("form", "guard"), [
     ("kmd", "vendor only"), ("dafolo", "vendor only"), ("nemkonto", "infrastructure"),
     ("e boks", "infrastructure"), ("min sag", "ordinary words"), ("aula", "caps"), ("fmk", "caps"),
-    ("firstagenda", None), ("byg og miljø", None), ("microsoft office word", "desktop software"),
+    ("firstagenda", None), ("byg og miljø", "case"), ("emento sikker dialog", None), ("microsoft office word", "desktop software"),
 ])
 def test_containment_guards(form, guard):
     assert containment_guard(form) == guard
@@ -178,3 +178,18 @@ def test_the_chosen_guards_on_the_labelled_variants():
 def test_variants_file_has_the_documented_columns():
     with open(VARIANTS, encoding="utf-8", newline="") as f:
         assert csv.DictReader(f).fieldnames == ["written", "list", "name", "note"]
+
+
+def test_names_of_ordinary_words_count_inside_a_name_only_written_as_a_name(matcher):
+    assert containment_guard("digital signatur") == "case"
+    assert matcher.match_name("Aftale om digital signatur til selvbetjening") is None
+    assert _entry(matcher, "Kontrakt Digital Signatur og Selvbetjening")[0] == "Digital Signatur"
+    assert _entry(matcher, "KMD Opus løn")[0] == "KMD Opus"
+    assert matcher.match_name("kmd opus løn") is None
+
+
+@pytest.mark.parametrize("written", ["Selvbetjening", "Booking", "Sag", "Institution"])
+def test_an_ordinary_word_is_no_vendor_product_without_the_vendor(matcher, written):
+    assert matcher.match_name(written) is None
+    assert matcher.match_name(f"KMD {written}" if written in ("Sag", "Institution") else
+                              {"Selvbetjening": "EG Selvbetjening", "Booking": "Schultz Booking"}[written])

@@ -434,6 +434,11 @@ class NameMatcher:
 
     def _group_accepts(self, g: int, vendor: str | None, norm: str) -> bool:
         group = self._groups[g]
+        # "Selvbetjening", "Booking", "Valg" alone are ordinary words; "EG Selvbetjening", "Schultz
+        # Booking", "KMD Valg" are told apart from them by the vendor only. Without a vendor in the
+        # name, such an entry does not match (an entry listed without a vendor, "Tidsbestilling", does).
+        if vendor is None and _ordinary_name(group.canonical) and all(e[2] for e in group.entries):
+            return False
         return any(
             _compatible(vendor, norm, entry_vendor, group.canonical) for _, _, entry_vendor in group.entries
         )
@@ -482,7 +487,7 @@ class NameMatcher:
                     forms.update({_fold(written), _fold(_hyphens_as_spaces(written))})
             for form in forms:
                 guard = containment_guard(form) if form else "empty"
-                if guard in (None, "caps"):
+                if guard in (None, "caps", "case"):
                     by_length.setdefault(len(form.split()), {}).setdefault(form, (g, guard))
         return by_length
 
@@ -519,7 +524,10 @@ class NameMatcher:
                             if scores[row, col] >= THRESHOLD and forms[choices[col]][1] is None:
                                 fuzzy.append((i, w, forms[choices[col]], float(scores[row, col])))
                 for i, w, (g, guard), score in exact + fuzzy:
-                    if guard == "caps" and not _written_in_capitals(" ".join(x for _, x in stream[i : i + length])):
+                    written = " ".join(x for _, x in stream[i : i + length])
+                    if guard == "caps" and not _written_in_capitals(written):
+                        continue
+                    if guard == "case" and not _written_as_a_name(written):
                         continue
                     if not self._contained_compatible(g, vendors, numbers):
                         continue
@@ -799,7 +807,41 @@ def containment_guard(form: str) -> str | None:
             return "too short"
         if word in ORDINARY_WORD_NAMES or (len(word) < MIN_CONTAINED_WORD and not any(c.isdigit() for c in word)):
             return "caps"
+    elif all(t in _ordinary_words() or t in STOP_WORDS for t in core):
+        # "Digital Signatur", "Social Pension", "Kontakt Lægen", "KMD Opus": ordinary words that
+        # are a name only when written as one ("Aftale om digital signatur" is about signing).
+        return "case"
     return None
+
+
+# Ordinary words that name a system on KL's lists only with the vendor in front: "KMD Sag",
+# "EG Selvbetjening", "Schultz Booking", "KMD Care" (listed by hand from the one-word names left
+# when the vendor is dropped; "Opus", "Cicero", "Momentum", "Lægeskift" are left out: municipalities
+# write those products' names alone).
+VENDOR_DISTINGUISHED_WORDS = frozenset(
+    "admin aktiv arkivering boliglån booking care connect dagpenge indkomst institution løsninger sag "
+    "selvbetjening tandpleje udbetaling vagtplan vejviser valg".split()
+)
+
+
+def _ordinary_name(form: str) -> bool:
+    """A normalised name that is one ordinary word only a vendor makes a system name ("sag", "booking")."""
+    return form in VENDOR_DISTINGUISHED_WORDS
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """The ordinary Danish words among the words of KL's list names (reference/ordinary_words.txt)."""
+    from reference import ordinary_words
+
+    return frozenset(ordinary_words())
+
+
+def _written_as_a_name(written: str) -> bool:
+    """A run of words written as a name: a capital after the first word ("Digital Signatur"), or
+    all in capitals."""
+    words = written.split()
+    return _written_in_capitals(written) or any(w[:1].isupper() for w in words[1:])
 
 
 def _hyphens_as_spaces(text: str) -> str:
