@@ -89,7 +89,7 @@ def test_ordinary_word_names_count_inside_a_name_in_capitals(matcher):
 @pytest.mark.parametrize(("form", "guard"), [
     ("kmd", "vendor only"), ("dafolo", "vendor only"), ("nemkonto", "infrastructure"),
     ("e boks", "infrastructure"), ("min sag", "ordinary words"), ("aula", "caps"), ("fmk", "caps"),
-    ("firstagenda", None), ("byg og miljø", "case"), ("emento sikker dialog", None), ("microsoft office word", "desktop software"),
+    ("firstagenda", None), ("byg og miljø", "case"), ("kmd nexus", None), ("emento sikker dialog", "case"), ("microsoft office word", "desktop software"),
 ])
 def test_containment_guards(form, guard):
     assert containment_guard(form) == guard
