@@ -82,8 +82,17 @@ def test_ordinary_words_and_infrastructure_inside_a_name_match_nothing(matcher, 
 
 
 def test_ordinary_word_names_count_inside_a_name_in_capitals(matcher):
-    assert _entry(matcher, "AULA-integration til ESDH")[0] == "Aula"
-    assert matcher.match_name("Aula-integration til ESDH") is None
+    assert _entry(matcher, "Kontrakt AULA-forældreintra")[0] == "Aula"
+    assert matcher.match_name("Kontrakt aula-forældreintra") is None
+
+
+@pytest.mark.parametrize("written", [
+    "Integration mellem Korsbæk Borgerportal og Serviceplatformen",
+    "Snitflade til FMK fra omsorgssystemet",
+    "Webservice-opkobling til Jobnet",
+])
+def test_a_name_about_a_link_to_a_listed_system_is_not_that_system(matcher, written):
+    assert matcher.match_name(written) is None
 
 
 @pytest.mark.parametrize(("form", "guard"), [

@@ -497,12 +497,16 @@ class NameMatcher:
 
         A contained one-word name that is an ordinary Danish word or shorter than
         MIN_CONTAINED_WORD counts only when written in capitals; vendor names, infrastructure
-        (NemKonto, Digital Post) and names made of ordinary words never count (containment_guard).
+        (NemKonto, Digital Post) and names made of ordinary words never count (containment_guard),
+        nor does anything in a name about a link between systems (LINK_WORD_STEMS).
         An explicit vendor in the name must be the entry's vendor ("EG" + "Opus" is not "KMD Opus").
         """
         best: tuple[int, int, float] | None = None
         found: dict[int, tuple[float, list[str], int, int]] = {}   # group → score, tokens, start, length
-        for stream in _query_tokens(name):
+        streams = _query_tokens(name)
+        if any(token.startswith(LINK_WORD_STEMS) for stream in streams for token, _ in stream):
+            return None
+        for stream in streams:
             folded = [t for t, _ in stream]
             vendors = _vendor_tokens(folded)
             numbers = frozenset(t for t in folded if t.isdigit())
@@ -774,6 +778,11 @@ VENDOR_NAMES = frozenset(
 )
 # - Small words that sit between the words of a name and say nothing about the system.
 STOP_WORDS = frozenset("af og i til for på med om fra the of and dk www".split())
+# - Words saying the name is about *another* system's link to the listed one: "Integration mellem
+#   Korsbæk Borgerportal og Serviceplatformen", "Snitflade til FMK", "Migrering fra SBSYS". A list
+#   name inside such a name is not the system (the name as a whole, or without contract words, may be).
+LINK_WORD_STEMS = ("integration", "snitflade", "grænseflade", "adapter", "connector", "dataudveksling",
+                   "migrering", "konvertering", "webservice", "kobling", "opkobling")
 # - The shortest single word that counts inside a longer name: shorter ones ("BBR", "FMK", "SEI")
 #   only when written in capitals, as acronyms are.
 MIN_CONTAINED_WORD = 4
