@@ -133,6 +133,10 @@ FILES = {
         "Sagsbehandlere i jobcentret logger ind med MitID Erhverv.",
     "Projektbeskrivelse Korsbæk Borgerportal.txt":
         "Borgere logger ind på portalen med MitID. Der behandles navn og adresse.",
+    # Its title names it; the mention of a list name on its first page is an integration.
+    "Hjemmepleje/Kontrakt.txt":
+        "Kontrakt om levering af Korsbæk Hjemmehjælpsportal\n\nPortalen henter data fra Serviceplatformen."
+        " Borgere logger ind med MitID.",
 }
 
 
@@ -165,8 +169,12 @@ def test_no_row_is_named_after_the_authority(inventory):
     assert inventory["Løsning fra Styrelsen for Arbejdsmarked og Rekruttering"][0] == "common_public"
 
 
+def test_a_system_named_by_its_title_is_not_the_list_name_its_text_mentions(inventory):
+    assert inventory["Korsbæk Hjemmehjælpsportal"] == ("own", ["document"])
+
+
 def test_nothing_else_in_the_inventory(inventory):
-    assert len(inventory) == 3, inventory
+    assert len(inventory) == 4, inventory
 
 
 

@@ -344,7 +344,8 @@ def other_names(name: str, vendor: str | None, members: list[tuple], first_pages
             add(filename_name(path), only_listed=True)
     if vendor and normalise(vendor) and normalise(vendor) not in normalise(name):
         add(f"{vendor} {name}")
-    if known_names is not None and not any(known_names.match_names([name, *names])):
+    named_well = any(signal.strength >= TITLE for _member, signal in members)
+    if known_names is not None and not named_well and not any(known_names.match_names([name, *names])):
         mentioned = {found for (_d, path, sha, _s), signal in members if not signal.structured
                      for text in (file_stem(path), first_pages.get(sha, "")) for found in find_names(text)}
         if len(mentioned) == 1:
