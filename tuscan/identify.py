@@ -321,8 +321,8 @@ def other_names(name: str, vendor: str | None, members: list[tuple], first_pages
     of its documents filed without Vendor/System; their folders and the file names of its main
     contracts when they name a list entry (not annexes: "Bilag 5 Integration til FMK" is about an
     integration; a topic folder "Økonomi" names nothing); vendor + product ("EG" + "NetForvaltning
-    Sundhed"); and — only when none of those is on a list — the one known name its first pages
-    mention."""
+    Sundhed"); and the one known name its first pages mention — only for a system that no title or
+    Vendor/System folder names (else the mention is an integration) and no signal above matches."""
     names: list[str] = []
 
     def add(candidate: str | None, *, only_listed: bool = False) -> None:
