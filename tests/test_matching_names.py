@@ -202,3 +202,17 @@ def test_an_ordinary_word_is_no_vendor_product_without_the_vendor(matcher, writt
     assert matcher.match_name(written) is None
     assert matcher.match_name(f"KMD {written}" if written in ("Sag", "Institution") else
                               {"Selvbetjening": "EG Selvbetjening", "Booking": "Schultz Booking"}[written])
+
+
+@pytest.mark.parametrize(("written", "entry"), [
+    ("FirstAgenda - politisk mødesystem", "FirstAgenda"),
+    ("Virk.dk – erhvervsportal", "Virk.dk"),
+    ("SpeedAdmin: Kulturskolen", "SpeedAdmin"),
+])
+def test_a_name_in_parts_matches_the_part_that_is_a_list_name(matcher, written, entry):
+    assert _entry(matcher, written) == (entry, "stripped")
+
+
+@pytest.mark.parametrize("written", ["Aula - Tabulex", "Korsbæk Borgerportal - integration til Serviceplatformen"])
+def test_parts_naming_two_entries_or_a_link_match_nothing(matcher, written):
+    assert matcher.match_name(written) is None

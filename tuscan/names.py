@@ -598,8 +598,27 @@ class NameMatcher:
                     results[i] = replace(match, how="stripped")
         for i, name in enumerate(names):
             if results[i] is None:
+                results[i] = self._match_parts(name)
+        for i, name in enumerate(names):
+            if results[i] is None:
                 results[i] = self.match_contained(name)
         return results
+
+    def _match_parts(self, name: str) -> Match | None:
+        """A name in parts, "FirstAgenda - politisk mødesystem", "Virk.dk – erhvervsportal",
+        "SpeedAdmin: Kulturskolen": the one list entry a part is (whole or without contract words);
+        None when no part is, or parts are different entries, or the name is about a link."""
+        parts = [p.strip() for p in _PARTS.split(unicodedata.normalize("NFC", name)) if p.strip()]
+        if len(parts) < 2 or any(t.startswith(LINK_WORD_STEMS) for t in _fold(_hyphens_as_spaces(name)).split()):
+            return None
+        found: dict[tuple[str, ...], Match] = {}
+        for part in parts:
+            match = self.match_many([part])[0] or self.match_many([strip_wrappers(part) or ""])[0]
+            if match is not None and not match.ambiguous:
+                found.setdefault(match.keys or (match.key,), match)
+        if len(found) != 1:
+            return None
+        return replace(next(iter(found.values())), how="stripped")
 
     # -- names in running text ---------------------------------------------------------------------
     def _build_text_forms(self, entries: list[tuple[str, str, str | None]]) -> dict[tuple[str, ...], tuple]:
@@ -700,7 +719,8 @@ _WRAPPER_LEAD = re.compile(
     rf"{_CONTRACT_NOUN}\s*(?:nr\.?\s*\d+\s*)?(?:[-–:]\s*)?"
     r"(?:(?:om|vedr\.?|vedrørende|angående|for|til|på|med)\s+)?|"
     r"(?:kravspecifikation|kravspec|projektbeskrivelse|projektgrundlag|løsningsbeskrivelse|"
-    r"ydelsesbeskrivelse|systembeskrivelse|tilbud|ordrebekræftelse|udbud|opgavebeskrivelse)"
+    r"ydelsesbeskrivelse|systembeskrivelse|servicebeskrivelse|leverancebeskrivelse|driftsbeskrivelse|"
+    r"servicemål|serviceniveau|sla|prisbilag|tilbud|ordrebekræftelse|udbud|opgavebeskrivelse)"
     r"\s*(?:[-–:]\s*)?(?:(?:om|vedr\.?|vedrørende|for|til|på)\s+)?|"
     r"(?:kommunens|vores|korsbæk\s+kommunes)\s+|"
     r"(?:medarbejder|bruger|borger)?adgang(?:e)?\s+(?:til\s+)?|"
@@ -728,6 +748,10 @@ _WRAPPER_TAIL = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+
+
+# Where a name falls into parts: "X - description", "X – department", "X: note", "X | Y".
+_PARTS = re.compile(r"\s+[-–—|]\s+|\s*:\s+")
 
 
 def strip_wrappers(name: str) -> str | None:
