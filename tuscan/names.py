@@ -722,7 +722,7 @@ _WRAPPER_LEAD = re.compile(
     r"ydelsesbeskrivelse|systembeskrivelse|servicebeskrivelse|leverancebeskrivelse|driftsbeskrivelse|"
     r"servicemål|serviceniveau|sla|prisbilag|tilbud|ordrebekræftelse|udbud|opgavebeskrivelse)"
     r"\s*(?:[-–:]\s*)?(?:(?:om|vedr\.?|vedrørende|for|til|på)\s+)?|"
-    r"(?:kommunens|vores|korsbæk\s+kommunes)\s+|"
+    r"(?:kommunens|vores|\w+\s+kommunes)\s+|"                # "Kommunens brug af", "Aarhus Kommunes …"
     r"(?:medarbejder|bruger|borger)?adgang(?:e)?\s+(?:til\s+)?|"
     r"(?:tilslutning|tilmelding|opkobling)\s+(?:til|af|på)\s+|"
     r"licens(?:er)?\s+(?:til\s+)?|"
