@@ -918,6 +918,7 @@ def _authority_forms() -> dict[str, object]:
     return forms
 
 
+@lru_cache(maxsize=8192)
 def authority_of(name: str | None):
     """The authority (reference.Authority) a name *is* — "Sundhedsdatastyrelsen", "STAR",
     "Styrelsen for Arbejdsmarked og Rekruttering (STAR)", "Erhvervsstyrelsen - aftaler" — or None.
