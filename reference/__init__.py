@@ -2,6 +2,8 @@
 
 The CSVs are written by ``reference/curate.py`` from the seed (KL's Delrapport 1 and 2) and
 ``reference/curation_overrides.csv``; see that script for how each row was recovered.
+``reference/authorities.csv`` (hand-written, with the seed line or the source of each row) lists the
+authorities that own common-public solutions and the joint municipal bodies that own shared ones.
 """
 
 from __future__ import annotations
@@ -79,3 +81,61 @@ def _aliases() -> tuple[tuple[str, str], ...]:
 def load_aliases() -> dict[str, str]:
     """alias → canonical name as written on one of the lists (reference/aliases.csv)."""
     return dict(_aliases())
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A public authority or joint municipal body that owns or runs IT solutions municipalities use
+    (reference/authorities.csv). ``common_public_owner``: its solutions are fællesoffentlige (Delrapport
+    2, Bilag 1; Delrapport 1, "Fællesoffentlig løsning": the system "tilhører en anden myndighed").
+    ``filing_signal``: a contract filed under its name (folder, vendor) is a signal for common public."""
+
+    name: str
+    abbreviations: tuple[str, ...]
+    kind: str
+    common_public_owner: bool
+    filing_signal: bool
+    owns: tuple[str, ...]
+    seed_line: int | None
+    source: str
+    note: str = ""
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+@cache
+def _authorities() -> tuple[Authority, ...]:
+    with open(_HERE / "authorities.csv", encoding="utf-8", newline="") as f:
+        return tuple(
+            Authority(
+                name=row["name"],
+                abbreviations=_split(row["abbreviations"]),
+                kind=row["kind"],
+                common_public_owner=row["common_public_owner"] == "yes",
+                filing_signal=row["filing_signal"] == "yes",
+                owns=_split(row["owns"]),
+                seed_line=int(row["seed_line"]) if row["seed_line"] else None,
+                source=row["source"],
+                note=row["note"],
+            )
+            for row in csv.DictReader(f)
+        )
+
+
+def load_authorities() -> list[Authority]:
+    """Authorities that own common public solutions, and joint municipal bodies (KOMBIT, KL) that
+    own none: names that are signals about a system's category, never a system's name."""
+    return list(_authorities())
+
+
+@cache
+def _ordinary_words() -> tuple[str, ...]:
+    with open(_HERE / "ordinary_words.txt", encoding="utf-8") as f:
+        return tuple(line.strip() for line in f if line.strip() and not line.startswith("#"))
+
+
+def ordinary_words() -> list[str]:
+    """Ordinary Danish words that occur in the names on KL's lists (reference/ordinary_words.txt)."""
+    return list(_ordinary_words())

@@ -18,10 +18,22 @@ import duckdb
 from rapidfuzz import process
 
 import reference
-from tuscan.candidates import Candidate, Evidence, registered_sources
+from tuscan.candidates import COMMON_PUBLIC_SIGNAL, Candidate, Evidence, registered_sources
 from tuscan.db import insert_rows, transaction
 from tuscan.identify import document_candidates
-from tuscan.names import SCORER, THRESHOLD, NameMatcher, canonical, normalise, same_system
+from tuscan.names import (
+    SCORER,
+    THRESHOLD,
+    NameMatcher,
+    authority_of,
+    canonical,
+    containment_guard,
+    fold,
+    is_generic_text_form,
+    normalise,
+    same_system,
+    vendor_of,
+)
 from tuscan.rules import COMMON_PUBLIC_LIST, KITOS_LIST, SHARED_LIST, Facts, ListMatch, classify_system
 from tuscan.runs import recorded_run
 
@@ -44,11 +56,37 @@ class System:
     candidates: list[Candidate] = field(default_factory=list)
     matches: dict[str, ListMatch] = field(default_factory=dict)
     ambiguous: list[tuple[str, str, float]] = field(default_factory=list)
+    # Candidate names that are a list entry's name, spelled some way (not just containing one).
+    whole_names: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
-        best = min(self.candidates, key=lambda c: (SOURCE_PREFERENCE.get(c.source_kind, 9), -len(c.evidence)))
-        return best.name
+        """The name a DPO sees. In order: a candidate's own name that is a list entry's name (keeps
+        "FMK", "NetForvaltning Sundhed"); the municipality's KITOS spelling; the matched list entry's
+        spelling (for "Licensaftale FirstAgenda Prepare" or "FIRSTAGENDA": "FirstAgenda"); else the
+        best candidate's name. Never an authority's name (Sundhedsdatastyrelsen owns FMK; it is not
+        a system) and never an ALL-CAPS title when another spelling is known."""
+        ranked = sorted(self.candidates, key=lambda c: (SOURCE_PREFERENCE.get(c.source_kind, 9), -len(c.evidence)))
+        named = [c for c in ranked if authority_of(c.name) is None]
+        for cand in named:
+            if cand.name in self.whole_names and not _shouting(cand.name):
+                return cand.name
+        for cand in named:
+            if cand.source_kind == "kitos" and not _shouting(cand.name):
+                return cand.name
+        listed = sorted(self.matches.values(), key=lambda m: (-m.score, LIST_ORDER.get(m.list, 9)))
+        for match in listed:
+            if not _shouting(match.name):
+                return match.name
+        if listed:
+            return listed[0].name
+        for cand in named:
+            if not _shouting(cand.name):
+                return cand.name
+        if named:
+            return _unshout(named[0].name)
+        authority = authority_of(ranked[0].name)
+        return f"Løsning fra {authority.name}" if authority else ranked[0].name
 
     @property
     def vendor(self) -> str | None:
@@ -59,6 +97,27 @@ class System:
     @property
     def evidence(self) -> list[Evidence]:
         return [e for c in self.candidates for e in c.evidence]
+
+
+LIST_ORDER = {COMMON_PUBLIC_LIST: 0, SHARED_LIST: 1, KITOS_LIST: 2}
+# A name written in capitals only is a title's typography ("FIRSTAGENDA"), not the system's
+# spelling; acronyms up to this many letters ("FMK", "SBSYS") are spelt that way.
+ACRONYM_LETTERS = 5
+
+
+def _shouting(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) > ACRONYM_LETTERS and all(c.isupper() for c in letters)
+
+
+def _unshout(name: str) -> str:
+    """"KORSBÆK BORGERPORTAL TIL IT" → "Korsbæk Borgerportal til IT": small Danish words in lower
+    case, other short words stay acronyms ("KMD", "IT")."""
+    return " ".join(word.lower() if word.lower() in _SMALL_WORDS else word if len(word) <= 3 else word.capitalize()
+                    for word in name.split(" "))
+
+
+_SMALL_WORDS = frozenset("af og i til for på med om fra ved".split())
 
 
 @dataclass
@@ -78,42 +137,84 @@ def reference_matcher() -> NameMatcher:
 
 def match_lists(matcher: NameMatcher, names: list[str]) -> tuple[dict[str, ListMatch], list[tuple[str, str, float]]]:
     """Best match per KL list over all the names a system goes by, and ambiguous runner-ups."""
+    best, ambiguous, _whole = _match_names(matcher, names)
+    return best, ambiguous
+
+
+def _match_names(matcher: NameMatcher, names: list[str]
+                 ) -> tuple[dict[str, ListMatch], list[tuple[str, str, float]], set[str]]:
+    """match_lists, and which of the names are a list entry's name as they stand (for System.name).
+
+    Every name signal is matched (tuscan.names.NameMatcher.match_names: whole, without contract and
+    user words, or a list name contained in it). `names` come strongest first: the candidate's
+    name, then further signals (titles, folders, file names, vendor + product, a mention). A name
+    that is a list entry's name counts from any signal, except a further signal that is an ordinary
+    word ("Sundhed" as a folder is not Sundhed.dk); a list name contained in a longer name counts
+    only when no signal is a list name, and then from the strongest signal that contains one."""
     best: dict[str, ListMatch] = {}
     ambiguous: list[tuple[str, str, float]] = []
-    for match in matcher.match_many(names):
+    whole: set[str] = set()
+    contained: list = []
+    for i, (name, match) in enumerate(zip(names, matcher.match_names(names), strict=True)):
         if match is None:
+            continue
+        if match.how == "contained":
+            contained.append(match)
+            continue
+        if i > 0 and is_generic_text_form(fold(name)):
             continue
         if match.ambiguous and match.runner_up:
             ambiguous.append((match.key, match.name, match.score))
             ambiguous.append(match.runner_up)
             continue
-        for key in match.keys or (match.key,):
-            list_name, _, entry_name = key.partition(":")
-            current = best.get(list_name)
-            if current is None or match.score > current.score:
-                best[list_name] = ListMatch(list_name, entry_name, match.score)
-    return best, ambiguous
+        if match.how == "whole":
+            whole.add(name)
+        _keep_best(best, match)
+    if not best and contained:
+        _keep_best(best, contained[0])
+    return best, ambiguous, whole
+
+
+def _keep_best(best: dict[str, ListMatch], match) -> None:
+    for key in match.keys or (match.key,):
+        list_name, _, entry_name = key.partition(":")
+        current = best.get(list_name)
+        if current is None or match.score > current.score:
+            best[list_name] = ListMatch(list_name, entry_name, match.score)
 
 
 class NameIndex:
     """Names of the systems merged so far, for the fuzzy look-up of a new candidate's names.
 
     Grows one name at a time, so it cannot be a NameMatcher (built once from a fixed list): a
-    rapidfuzz pre-filter on the canonical forms, confirmed by `same_system` (vendor rules)."""
+    rapidfuzz pre-filter on the canonical forms, confirmed by `same_system` (vendor rules). Across
+    sources (a KITOS name, a document's title) one name contained token by token in the other is
+    the same system too: KITOS "Borgerportalen" and the project description "Projektbeskrivelse
+    Borgerportalen", when the contained name is specific enough (tuscan.names.containment_guard)."""
 
     def __init__(self) -> None:
         self.canonical: list[str] = []
         self.names: list[str] = []
         self.systems: list[System] = []
+        self.kinds: list[str] = []
+        self.whole: dict[tuple[str, ...], list[int]] = {}      # folded tokens of a name → entries
+        self.windows: dict[tuple[str, ...], list[int]] = {}    # every run of tokens of a name → entries
 
-    def add(self, name: str, system: System) -> None:
+    def add(self, name: str, system: System, source_kind: str = "") -> None:
         form = canonical(name)
         if form:
+            i = len(self.names)
             self.canonical.append(form)
             self.names.append(name)
             self.systems.append(system)
+            self.kinds.append(source_kind)
+            for tokens in _token_forms(name):
+                self.whole.setdefault(tokens, []).append(i)
+                for length in range(1, len(tokens) + 1):
+                    for start in range(len(tokens) - length + 1):
+                        self.windows.setdefault(tokens[start : start + length], []).append(i)
 
-    def find(self, names: list[str]) -> System | None:
+    def find(self, names: list[str], source_kind: str = "") -> System | None:
         for name in names:
             form = canonical(name)
             if not form or not self.canonical:
@@ -122,31 +223,102 @@ class NameIndex:
                                                       score_cutoff=THRESHOLD, limit=3):
                 if same_system(name, self.names[i]):
                     return self.systems[i]
+        for name in names:
+            found = self._find_contained(name, source_kind)
+            if found is not None:
+                return found
         return None
+
+    def _find_contained(self, name: str, source_kind: str) -> System | None:
+        if not source_kind or authority_of(name):
+            return None
+        for tokens in _token_forms(name):
+            # This name inside an earlier one …
+            if containment_guard(" ".join(tokens)) is None:
+                for i in self.windows.get(tokens, []):
+                    if self._joinable(i, source_kind, name, self.names[i]):
+                        return self.systems[i]
+            # … or an earlier name inside this one.
+            for length in range(len(tokens) - 1, 0, -1):
+                for start in range(len(tokens) - length + 1):
+                    window = tokens[start : start + length]
+                    if containment_guard(" ".join(window)) is not None:
+                        continue
+                    for i in self.whole.get(window, []):
+                        if self._joinable(i, source_kind, self.names[i], name):
+                            return self.systems[i]
+        return None
+
+    def _joinable(self, i: int, source_kind: str, short: str, long: str) -> bool:
+        """Only across sources (documents are grouped by tuscan.identify, which keeps two products
+        of one vendor apart), and only when no explicit vendors differ."""
+        if self.kinds[i] == source_kind or authority_of(self.names[i]):
+            return False
+        vendor_short, vendor_long = vendor_of(short), vendor_of(long)
+        return not (vendor_short and vendor_long and vendor_short != vendor_long)
+
+
+def _token_forms(name: str) -> list[tuple[str, ...]]:
+    """A name's folded tokens, with vendor words and ".dk" dropped (canonical) and as written."""
+    forms = []
+    for form in (canonical(name), fold(name)):
+        tokens = tuple(form.split())
+        if tokens and tokens not in forms:
+            forms.append(tokens)
+    return forms
+
+
+def _owner_signal(cand: Candidate) -> Evidence | None:
+    """A candidate named or filed after an authority that owns common public solutions (KL,
+    Delrapport 2, Bilag 1; Delrapport 1, "Fællesoffentlig løsning": FMK is owned by
+    Sundhedsdatastyrelsen) carries a common-public signal; tuscan.rules needs login evidence too."""
+    as_name = authority_of(cand.name)
+    as_vendor = authority_of(cand.vendor)
+    ref = cand.evidence[0].source_ref if cand.evidence else cand.name
+    if as_name is not None and as_name.common_public_owner and as_name.filing_signal:
+        authority, what = as_name, f"Filed under {as_name.name}"
+    elif as_vendor is not None and as_vendor.common_public_owner and as_vendor.filing_signal:
+        authority, what = as_vendor, f"Supplied by {as_vendor.name}"
+    else:
+        return None
+    return Evidence(cand.source_kind, ref, COMMON_PUBLIC_SIGNAL,
+                    f"{what}, a public authority that owns common public solutions", term=authority.name)
 
 
 def merge(candidates: list[Candidate], matcher: NameMatcher) -> list[System]:
-    """Group candidates naming the same system: the same KL list entry, or names that match."""
+    """Group candidates naming the same system: the same KL list entry, or names that match.
+
+    Every name signal of a candidate is matched against the lists; a document's further signals
+    (titles, folders, file names) are used for the lists only, so that two systems filed in one
+    topic folder are not merged by it. An authority's name is never a key: it is a signal for
+    common public (`_owner_signal`), not a system."""
     systems: list[System] = []
     by_key: dict[str, System] = {}
     index = NameIndex()
     for cand in candidates:
         names = [cand.name, *cand.other_names]
-        matches, ambiguous = match_lists(matcher, names)
-        keys = [f"list:{normalise(m.name)}" for m in matches.values()] + [f"name:{normalise(n)}" for n in names]
-        target = next((by_key[k] for k in keys if k in by_key), None) or index.find(names)
+        matches, ambiguous, whole = _match_names(matcher, names)
+        own_names = [cand.name] + (cand.other_names if cand.source_kind != "document" else [])
+        own_names = [n for n in own_names if authority_of(n) is None]
+        signal = _owner_signal(cand)
+        if signal is not None and not any(e.kind == COMMON_PUBLIC_SIGNAL for e in cand.evidence):
+            cand.evidence.append(signal)
+        keys = [f"list:{normalise(m.name)}" for m in matches.values()] + [f"name:{normalise(n)}" for n in own_names]
+        keys = [k for k in keys if k.partition(":")[2]]
+        target = next((by_key[k] for k in keys if k in by_key), None) or index.find(own_names, cand.source_kind)
         if target is None:
             target = System()
             systems.append(target)
         target.candidates.append(cand)
+        target.whole_names.update(whole)
         for list_name, m in matches.items():
             if list_name not in target.matches or m.score > target.matches[list_name].score:
                 target.matches[list_name] = m
         target.ambiguous.extend(ambiguous)
         for k in keys:
             by_key.setdefault(k, target)
-        for n in names:
-            index.add(n, target)
+        for n in own_names:
+            index.add(n, target, cand.source_kind)
     return systems
 
 

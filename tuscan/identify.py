@@ -329,5 +329,44 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         candidates.append(Candidate(
             name=best.name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
+            other_names=other_names(best.name, vendor, members, first_pages, find_names, known_names),
         ))
     return candidates
+
+
+def other_names(name: str, vendor: str | None, members: list[tuple], first_pages: dict[str, str],
+                find_names: Callable[[str], list[str]], known_names: NameMatcher | None) -> list[str]:
+    """Further name signals of a system, strongest first, for matching against KL's lists: the titles
+    of its documents filed without Vendor/System; their folders and the file names of its main
+    contracts when they name a list entry (not annexes: "Bilag 5 Integration til FMK" is about an
+    integration; a topic folder "Økonomi" names nothing); vendor + product ("EG" + "NetForvaltning
+    Sundhed"); and the one known name its first pages mention — only for a system that no title or
+    Vendor/System folder names (else the mention is an integration) and no signal above matches."""
+    names: list[str] = []
+
+    def add(candidate: str | None, *, only_listed: bool = False) -> None:
+        if not candidate or candidate == name or candidate in names:
+            return
+        if only_listed and (known_names is None or known_names.match_name(candidate) is None):
+            return
+        names.append(candidate)
+
+    for (_document_id, _path, sha, _status), signal in members:
+        if not signal.structured:
+            add(title_name(first_pages.get(sha, "")))
+    for (_document_id, path, _sha, _status), signal in members:
+        if not signal.structured:
+            for folder in folder_parts(path):
+                if not looks_like_vendor(folder):
+                    add(folder, only_listed=True)
+        if is_main_contract(path) or signal.strength == FILENAME:
+            add(filename_name(path), only_listed=True)
+    if vendor and normalise(vendor) and normalise(vendor) not in normalise(name):
+        add(f"{vendor} {name}")
+    named_well = any(signal.strength >= TITLE for _member, signal in members)
+    if known_names is not None and not named_well and not any(known_names.match_names([name, *names])):
+        mentioned = {found for (_d, path, sha, _s), signal in members if not signal.structured
+                     for text in (file_stem(path), first_pages.get(sha, "")) for found in find_names(text)}
+        if len(mentioned) == 1:
+            add(mentioned.pop())
+    return names
