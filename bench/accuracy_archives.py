@@ -100,9 +100,10 @@ def score(expected: dict, findings: dict[str, dict], inventory: dict[str, dict])
             ok_names = {row["system"]} if row else set()
         else:
             ok_names = {None}
-            optional = doc.get("optional_system")
-            if optional and rows_for.get(optional):
-                ok_names.add(rows_for[optional]["system"])
+            # A not-TU system the document may be listed under; an unreadable file's folder system.
+            for other in (doc.get("optional_system"), doc.get("folder_system")):
+                if other and rows_for.get(other):
+                    ok_names.add(rows_for[other]["system"])
         if got_system in ok_names:
             right_system += 1
         else:
