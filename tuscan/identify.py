@@ -28,6 +28,9 @@ import duckdb
 
 from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
+from tuscan.titles import TITLE_WINDOW, clean_title, is_register, parties_vendor, title_name
+
+__all__ = ["TITLE_WINDOW", "clean_title", "title_name", "name_signal", "document_candidates"]
 
 # Folders that organise an archive but name no system or vendor.
 GENERIC_FOLDERS = frozenset({
@@ -36,8 +39,14 @@ GENERIC_FOLDERS = frozenset({
     "copies", "old", "gammel", "gamle", "tidligere", "historik", "udløbne", "aktive", "igangværende",
     "databehandleraftaler", "databehandleraftale", "dba", "leverandører", "leverandoeraftaler",
     "leverandøraftaler", "it", "it-kontrakter", "it kontrakter", "udbud", "tilbud", "korrespondance",
-    "documents", "dokumenter", "misc", "archive", "contracts",
+    "documents", "dokumenter", "misc", "archive", "contracts", "journaliserede kopier", "journaliseret",
+    "journaliserede", "journal", "journalark", "akter", "sagsakter", "dokumentation", "eksport", "export",
 })
+# ESDH / contract-management exports file each case as "2017-118203 Aftale - digital pladsanvisning"
+# (year, case number, case title): the folder is a case, not a vendor or a system.
+_CASE_FOLDER = re.compile(r"^(?:19|20)\d\d[-./ ]\d{2,7}(?:[-./]\d{1,7})*(?:\s+|$)(?P<title>.*)$")
+# The folder an ESDH export is written to: "Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export".
+_EXPORT_ROOT = re.compile(r"(?<!\w)(?:eksport|export|udtræk|udtraek|dump)(?!\w)", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
 _COMPANY_FORM = re.compile(r"(?<!\w)(a/s|a-s|a\.s\.|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy|inc)$", re.IGNORECASE)
 # Vendor names beyond the leading vendor words tuscan.names strips from system names.
@@ -51,15 +60,8 @@ _CONTRACT_WORDS = (
     r"aftale|kontrakt|licensaftale|serviceaftale|driftsaftale|leveranceaftale|rammeaftale|"
     r"tilslutningsaftale|databehandleraftale|databehandleraftalen|dba|tillæg|tillægsaftale|"
     r"ændringsbilag|allonge|bilag|underbilag|vilkår|brugervilkår|tilbud|ordrebekræftelse|"
-    r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev"
-)
-# "Aftale om levering af X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X".
-_TITLE = re.compile(
-    rf"(?<!\w)(?:{_CONTRACT_WORDS})\s+(?:om|vedr\.?|vedrørende|angående|for|til)\s+"
-    r"(?:(?:levering|køb|drift|anvendelse|brug|licens|implementering)\s+(?:af|til)\s+)?"
-    r"(?:(?:systemet|løsningen|it-systemet|platformen)\s+)?"
-    r"[\"'“”«]?(?P<name>[^\n\"'“”»,.;:()]{3,60})",
-    re.IGNORECASE,
+    r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev|"
+    r"dok|dokument|doc|document|journalnr|sagsnr"
 )
 _FILENAME_NOISE = re.compile(
     rf"(?<!\w)(?:{_CONTRACT_WORDS}|nr|no|v\d+|\d+[a-z]?|[a-z]\d*|om|vedr|vedrørende|af|til|for|med|"
@@ -67,10 +69,10 @@ _FILENAME_NOISE = re.compile(
     re.IGNORECASE,
 )
 _COPY = re.compile(r"(?<!\w)(kopi|kopier|copy|dublet)(?!\w)", re.IGNORECASE)
-_TITLE_STOP = re.compile(r"\s+(?:mellem|between|indgået|af\s+\d|pr\.|dateret|\d{1,2}\.\s)", re.IGNORECASE)
 
 # Signal strengths, in the order of the module docstring; a copy takes its strongest path's signal.
 SYSTEM_FOLDER, TITLE, MENTION, FOLDER, FILENAME = 5, 4, 3, 2, 1
+REGISTER = -1   # a contract register: names many systems, is about none
 SIGNAL_NAMES = {SYSTEM_FOLDER: "vendor/system folder", TITLE: "title", MENTION: "text mention",
                 FOLDER: "folder", FILENAME: "file name"}
 
@@ -79,17 +81,42 @@ SIGNAL_NAMES = {SYSTEM_FOLDER: "vendor/system folder", TITLE: "title", MENTION: 
 class NameSignal:
     name: str | None
     vendor: str | None
-    strength: int          # SYSTEM_FOLDER … FILENAME, or 0 for no name
+    strength: int          # SYSTEM_FOLDER … FILENAME, 0 for no name, REGISTER for a contract register
     structured: bool       # filed as Vendor/System: a system even without TU evidence
 
 
 def is_generic_folder(name: str) -> bool:
-    """Folders such as "Bilag", "2021" or "Leverandøraftaler 2021" organise an archive; they name
-    neither a system nor a vendor."""
+    """Folders such as "Bilag", "2021", "Leverandøraftaler 2021", an ESDH case folder
+    ("2019-004512 Kontrakt - omsorgssystem") or an export root ("Acadre eksport 2024-02-29")
+    organise an archive; they name neither a system nor a vendor."""
     folded = name.strip().lower()
     without_years = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", folded).strip(" -_.")
     return (folded in GENERIC_FOLDERS or without_years in GENERIC_FOLDERS or bool(_YEAR.match(folded))
-            or not any(ch.isalpha() for ch in folded))
+            or not any(ch.isalpha() for ch in folded) or is_case_folder(name)
+            or bool(_EXPORT_ROOT.search(folded)))
+
+
+def is_case_folder(name: str) -> bool:
+    """An ESDH case folder: year and case number, then the case title."""
+    return bool(_CASE_FOLDER.match(name.strip()))
+
+
+def case_folder(path: str) -> str | None:
+    """The path of the innermost ESDH case folder a document is filed in, or None."""
+    folders = path.split("!")[0].split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        if is_case_folder(folders[i]):
+            return "/".join(folders[: i + 1])
+    return None
+
+
+def case_title(path: str) -> str | None:
+    """The case title of the document's ESDH case folder ("Tilslutning - Aula"), or None."""
+    folder = case_folder(path)
+    if not folder:
+        return None
+    m = _CASE_FOLDER.match(folder.rsplit("/", 1)[-1].strip())
+    return m.group("title").strip() or None if m else None
 
 
 def looks_like_vendor(name: str) -> bool:
@@ -101,20 +128,6 @@ def folder_parts(path: str) -> list[str]:
     """The folders a document is filed in (a zip member is filed where its zip is)."""
     folders = path.split("!")[0].split("/")[:-1]
     return [f for f in folders if f and not is_generic_folder(f)]
-
-
-def clean_title(raw: str) -> str | None:
-    name = _TITLE_STOP.split(raw, maxsplit=1)[0].strip(" -–_")
-    return name if normalise(name) and len(name) >= 3 else None
-
-
-TITLE_WINDOW = 1500   # characters at the top of the first page where a title phrase counts
-
-
-def title_name(first_page: str) -> str | None:
-    """The system named by the first "Aftale om X" phrase near the top of the first page."""
-    m = _TITLE.search(first_page[:TITLE_WINDOW])
-    return clean_title(m.group("name")) if m else None
 
 
 def filename_name(path: str) -> str | None:
@@ -143,7 +156,12 @@ def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str
     if by_folder:
         return by_folder
     folders = folder_parts(path)
-    vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
+    folder_vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
+    vendor = folder_vendor
+    if is_register(path, first_page):
+        # A contract register lists every contract's title and system: it is about none of them.
+        return NameSignal(None, None, REGISTER, False)
+    vendor = vendor or parties_vendor(first_page)
     title = title_name(first_page)
     if title:
         return NameSignal(title, vendor, TITLE, False)
@@ -152,7 +170,14 @@ def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str
         mentioned = set(find_names(text))
         if len(mentioned) == 1:
             return NameSignal(mentioned.pop(), vendor, MENTION, False)
-    if len(folders) == 1 and vendor is None:
+    # An ESDH case title ("Tilslutning - Aula") is written by a case worker, not the contract: a
+    # known system name in it is a folder-strength hint, the rest of its words are not a name.
+    case = case_title(path)
+    if case:
+        mentioned = set(find_names(case))
+        if len(mentioned) == 1:
+            return NameSignal(mentioned.pop(), vendor, FOLDER, False)
+    if len(folders) == 1 and folder_vendor is None:
         # A single folder that is neither a vendor nor generic may be a system ("Aula/") or a topic
         # ("Renovation/"): weaker than a title or a known name, stronger than a file name.
         return NameSignal(folders[0], None, FOLDER, False)
@@ -250,6 +275,31 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
+def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> None:
+    """In an ESDH export a case folder holds one contract and its annexes ("Bilag 2.pdf"): a document
+    whose own text names no system takes the system of its case when the case's documents name
+    exactly one; a document without a vendor takes the case's vendor when the case names one.
+    A case whose documents name several systems (a framework agreement and its annexes) passes
+    nothing on: each annex keeps its own system and evidence."""
+    by_case: dict[str, list[int]] = defaultdict(list)
+    for document_id, path, _sha, _status in docs:
+        folder = case_folder(path)
+        if folder and not signals[document_id].structured:
+            by_case[folder].append(document_id)
+    for members in by_case.values():
+        named = [signals[d] for d in members if signals[d].name and signals[d].strength >= MENTION]
+        names = {normalise(s.name) for s in named}
+        vendors = {s.vendor for s in (signals[d] for d in members) if s.vendor}
+        for document_id in members:
+            own = signals[document_id]
+            if len(names) == 1 and REGISTER < own.strength < MENTION:
+                source = max(named, key=lambda s: s.strength)
+                own = NameSignal(source.name, own.vendor or source.vendor, source.strength, False)
+            if own.vendor is None and len(vendors) == 1:
+                own = NameSignal(own.name, next(iter(vendors)), own.strength, own.structured)
+            signals[document_id] = own
+
+
 def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher | None = None
                         ) -> list[Candidate]:
     """One candidate per system the archive shows, with the documents and hits behind it."""
@@ -287,6 +337,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
             if own.strength < strongest.strength or (
                     own.strength == strongest.strength and not own.structured and _COPY.search(path)):
                 signals[document_id] = strongest
+    inherit_case_signals(docs, signals)
     # Group documents by the system they name; a group becomes a candidate when it is filed as a
     # system (Vendor/System) or any of its documents has TU evidence.
     groups: dict[str, list[tuple]] = defaultdict(list)
@@ -305,7 +356,9 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         has_login = any(e.kind in ("login", "business_login") for e in evidence)
         if not (structured or has_login):
             continue
-        best = max((s for _, s in members), key=lambda s: s.strength)
+        # The strongest signal; among equals a name written as a name ("KMD Digital Pladsanvisning")
+        # rather than in running text ("digital pladsanvisning").
+        best = max((s for _, s in members), key=lambda s: (s.strength, s.name != s.name.lower(), len(s.name)))
         vendor = next((s.vendor for _, s in members if s.vendor), None)
         candidates.append(Candidate(
             name=best.name, source_kind="document", vendor=vendor, evidence=evidence,

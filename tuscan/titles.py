@@ -1,0 +1,160 @@
+"""What a contract's first page says about its system and vendor: title phrases and parties clause.
+
+When an archive is not filed by vendor and system — an ESDH export of case folders with documents
+called "Dok 1234567.pdf", a flat folder of scans, e-mailed attachments — the system must come from
+the text. Contracts say it on their title page, in a few fixed ways:
+
+- "Aftale om levering af X", "Kontrakt vedrørende X", "Tilslutningsaftale om anvendelse af X",
+  "Udviklingsaftale vedrørende X", "Delaftale om X", "Kravspecifikation for X", "Vilkår for
+  jobcentrenes brug af X"; an amendment "Tillæg nr. 3 til kontrakt af 12. juni 2017 om X" names the
+  X of the contract it changes; a heading "Delaftale: X";
+- English: "Agreement for the supply of X", "Contract regarding X", "Licence agreement for X".
+
+The parties clause names the vendor: "mellem Korsbæk Kommune og Y A/S", "between … and Y ApS",
+"Parterne: Korsbæk Kommune og Y A/S" — the party that is not a municipality or region.
+
+A contract register exported to a spreadsheet (Kontrakt-ID, Titel, Leverandør, System, …) lists
+many contracts' titles: it is recognised by its header so that it never becomes a system itself.
+
+Plain regular expressions: the phrases are few and fixed, and a reviewer can read them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tuscan.names import normalise
+
+TITLE_WINDOW = 1500   # characters at the top of the first page where a title phrase counts
+
+# Any word ending in aftale/kontrakt is a contract ("Udviklingsaftale", "Tilslutningsaftale",
+# "Delaftale", "Rammeaftale", "Databehandleraftale", "Driftskontrakt").
+_DOCUMENT_WORDS = (
+    r"\w*aftale[n]?|\w*kontrakt(?:en)?|tillæg|tillægsaftale|ændringsbilag|allonge|bilag|underbilag|"
+    r"vilkår|brugervilkår|tilbud|ordrebekræftelse|kravspecifikation(?:en)?|kravsspecifikation|"
+    r"løsningsbeskrivelse|forlængelse|fornyelse|opsigelse|"
+    r"agreement|contract|amendment|addendum|annex|appendix|schedule|terms|requirements\s+specification"
+)
+_CONNECTOR = r"om|vedr\.?|vedrørende|angående|for|til|of|on|for|regarding|concerning|re\.?"
+# "Tillæg nr. 3 til kontrakt af 12. juni 2017 om X": a number or a date between the words.
+_NUMBER = r"(?:\s+(?:nr\.?|no\.?)\s*\d+)?"
+_DATE = (r"(?:\s+(?:af|fra|dateret|dated|of)\s+(?:\d{1,2}\.?\s*(?:[a-zæøå]+\.?|\d{1,2}\.?)\s*\d{4}"
+         r"|\d{4}-\d\d-\d\d|\d{4}))?")
+# "drift af systemet \"Sagsportalen\"": the filler words before a quoted name.
+_FILLER = (r"(?:(?:levering|køb|drift|anvendelse|brug|licens|implementering)\s+(?:af|til)\s+)?"
+           r"(?:(?:systemet|løsningen|it-systemet|platformen)\s+)?")
+_TITLE = re.compile(
+    rf"(?<!\w)(?:{_DOCUMENT_WORDS}){_NUMBER}{_DATE}\s+(?:{_CONNECTOR})\s+{_FILLER}[\"'“”«]?(?P<name>[^\n\"“”»,;:()]{{3,80}})",
+    re.IGNORECASE,
+)
+# A heading "Delaftale: X" / "Kontrakt – X" on one line.
+_HEADING = re.compile(
+    rf"(?<!\w)(?:{_DOCUMENT_WORDS})[ \t]*(?::|[ \t][-–—])[ \t]*[\"'“”«]?(?P<name>[^\n\"“”»,;:()]{{3,80}})",
+    re.IGNORECASE,
+)
+# Words in front of the system's name: "levering af", "udvikling og drift af", "the supply of",
+# "jobcentrenes brug af", "anvendelse af systemet".
+_LEADING = re.compile(
+    r"^(?:(?:the\s+)?(?:levering|køb|drift|anvendelse|brug|licens|licenser|implementering|udvikling|"
+    r"vedligeholdelse|hosting|support|videreudvikling|tilslutning|adgang|supply|delivery|provision|use|"
+    r"purchase|licen[cs]es?|operation|development|implementation|access)"
+    r"(?:\s+(?:og|and|samt)\s+\w+)?\s+(?:af|til|of|for|to)\s+"
+    r"|\w+s\s+(?:brug|anvendelse)\s+af\s+"
+    r"|(?:det\s+nye\s+|the\s+|a\s+|an\s+)?(?:systemet|løsningen|it-systemet|platformen|programmet|"
+    r"system|solution|platform|software)\s+)",
+    re.IGNORECASE,
+)
+_STOP = re.compile(
+    r"\s+(?:mellem|between|indgået|entered|af\s+\d|pr\.|dateret|dated|\d{1,2}\.\s|med\s+virkning|"
+    r"gældende|herefter)|\s+[-–—]\s+(?:bilag|version|udkast|underskrevet)",
+    re.IGNORECASE,
+)
+# A name that is itself a contract word ("Bilag til rammeaftale") names no system.
+_ONLY_DOCUMENT_WORD = re.compile(rf"^(?:{_DOCUMENT_WORDS})(?:\s|$)", re.IGNORECASE)
+# ".dk", ".nu", ".com" belong to names (Virk.dk, Jobnet.dk); any other full stop ends the title.
+_SENTENCE_END = re.compile(r"\.(?!(?:dk|nu|com|eu|org|net)(?!\w))")
+
+
+def clean_title(raw: str) -> str | None:
+    name = _SENTENCE_END.split(raw, maxsplit=1)[0]
+    name = _STOP.split(name, maxsplit=1)[0].strip(" -–_")
+    for _ in range(3):
+        stripped = _LEADING.sub("", name, count=1)
+        if stripped == name:
+            break
+        name = stripped
+    name = name.strip(" -–_\"'")
+    if len(name) < 3 or not normalise(name) or _ONLY_DOCUMENT_WORD.match(name):
+        return None
+    return name
+
+
+def title_name(first_page: str) -> str | None:
+    """The system named by the first title phrase near the top of the first page."""
+    text = first_page[:TITLE_WINDOW]
+    found = []
+    for pattern in (_TITLE, _HEADING):
+        pos = 0
+        # Overlapping search: in "Tillæg nr. 3 til kontrakt om X" the first phrase names "kontrakt",
+        # which is no name; the next one, starting inside it, names X.
+        while (m := pattern.search(text, pos)) is not None:
+            name = clean_title(m.group("name"))
+            if name:
+                found.append((m.start(), name))
+                break
+            pos = m.start() + 1
+    return min(found)[1] if found else None
+
+
+# --- parties --------------------------------------------------------------------------------------
+
+_PARTIES = re.compile(r"(?<!\w)(?:mellem|between|parterne|parter|parties)(?!\w)", re.IGNORECASE)
+_COMPANY = re.compile(
+    r"(?<![\w&])(?P<name>(?:[A-ZÆØÅ0-9][\w&.'-]*[ \t]+){0,4}?[A-ZÆØÅ][\w&.'-]*)[ \t]+"
+    r"(?P<form>A/S|ApS|I/S|P/S|K/S|IVS|AS|AB|Oy|Ltd\.?|GmbH|Inc\.?|BV|SE)(?!\w)"
+)
+# Public authorities that are parties (owners of common public solutions): "Sundhedsdatastyrelsen",
+# "KOMBIT" is an A/S and found above.
+_AUTHORITY = re.compile(r"(?<!\w)(?P<name>[A-ZÆØÅ]\w*styrelsen|Udbetaling Danmark|KL)(?!\w)")
+_MUNICIPALITY = re.compile(r"(?<!\w)(?:kommune|region|kommunes)(?!\w)", re.IGNORECASE)
+PARTIES_WINDOW = 600
+
+
+def parties_vendor(first_page: str) -> str | None:
+    """The vendor named in the parties clause: the party that is not the municipality ("mellem
+    Korsbæk Kommune og KMD A/S" → "KMD A/S"), or None when the first page has no parties clause."""
+    text = first_page[:TITLE_WINDOW + PARTIES_WINDOW]
+    m = _PARTIES.search(text)
+    if not m:
+        return None
+    window = text[m.end(): m.end() + PARTIES_WINDOW]
+    hits = []
+    for pattern in (_COMPANY, _AUTHORITY):
+        for hit in pattern.finditer(window):
+            name = hit.group(0).strip()
+            # "Korsbæk Kommune og KMD A/S": a company name starts after the municipality and "og".
+            name = re.split(r"(?i)(?<!\w)(?:og|and|samt)\s+", name)[-1].strip()
+            if name and not _MUNICIPALITY.search(name):
+                hits.append((hit.start(), name))
+    return min(hits)[1] if hits else None
+
+
+# --- contract register ----------------------------------------------------------------------------
+
+_REGISTER_COLUMNS = re.compile(
+    r"(?<!\w)(kontrakt-?id|kontraktnr\.?|kontraktnummer|aftale-?id|titel|leverandør|leverandor|system|"
+    r"it-system|status|start|startdato|slut|slutdato|udløb|udløbsdato|ophør|kontraktejer|ansvarlig)(?!\w)",
+    re.IGNORECASE,
+)
+_SPREADSHEET = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+def is_register(path: str, first_page: str) -> bool:
+    """A contract register exported to a spreadsheet: a header row naming at least four register
+    columns (Kontrakt-ID, Titel, Leverandør, System, Status, Start, Slut …)."""
+    if not path.rsplit("!", 1)[-1].lower().endswith(_SPREADSHEET):
+        return False
+    for line in first_page.splitlines()[:5]:
+        if len({m.group(1).lower() for m in _REGISTER_COLUMNS.finditer(line)}) >= 4:
+            return True
+    return False
