@@ -59,14 +59,14 @@ _LEADING = re.compile(
     r"vedligeholdelse|hosting|support|videreudvikling|tilslutning|adgang|supply|delivery|provision|use|"
     r"purchase|licen[cs]es?|operation|development|implementation|access)"
     r"(?:\s+(?:og|and|samt)\s+\w+)?\s+(?:af|til|of|for|to)\s+"
-    r"|\w+s\s+(?:brug|anvendelse)\s+af\s+"
+    r"|\w+s\s+(?:brug|anvendelse)\s+af\s+|the\s+"
     r"|(?:det\s+nye\s+|the\s+|a\s+|an\s+)?(?:systemet|løsningen|it-systemet|platformen|programmet|"
     r"system|solution|platform|software)\s+)",
     re.IGNORECASE,
 )
 _STOP = re.compile(
     r"\s+(?:mellem|between|indgået|entered|af\s+\d|pr\.|dateret|dated|\d{1,2}\.\s|med\s+virkning|"
-    r"gældende|herefter)|\s+[-–—]\s+(?:bilag|version|udkast|underskrevet)",
+    r"gældende|herefter|(?:til|fra|from|until)\s+(?:og\s+med\s+)?\d)|\s+[-–—]\s+(?:bilag|version|udkast|underskrevet)",
     re.IGNORECASE,
 )
 # A name that is itself a contract word ("Bilag til rammeaftale") names no system.

@@ -1,0 +1,112 @@
+"""Title pages, parties clauses, ESDH case folders and contract registers (tuscan.titles and the
+folder rules of tuscan.identify), on phrasings beyond those in the example archives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuscan.identify import case_folder, case_title, is_case_folder, is_generic_folder, name_signal
+from tuscan.titles import is_register, parties_vendor, title_name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("AFTALE\nom levering af KMD Digital Pladsanvisning\n\nmellem", "KMD Digital Pladsanvisning"),
+    ("KONTRAKT\n\nvedrørende Borgbjerg Bookingportal\n", "Borgbjerg Bookingportal"),
+    ("Tilslutningsaftale om anvendelse af Det Fælles Medicinkort (FMK)", "Det Fælles Medicinkort"),
+    ("Vilkår for jobcentrenes brug af Jobnet.dk\n", "Jobnet.dk"),
+    ("Aftale om anvendelse af Virk.dk. Aftalen gælder fra 2020.", "Virk.dk"),
+    ("Tillæg nr. 3\ntil kontrakt af 12. juni 2017 om digital pladsanvisning\n", "digital pladsanvisning"),
+    ("Tillæg nr. 2 til kontrakt om Borgbjerg Havnebooking\n", "Borgbjerg Havnebooking"),
+    ("Tillæg 4 til driftsaftalen vedr. Sagsportalen\n", "Sagsportalen"),
+    ("Forlængelse af kontrakt om Fokus Økonomi til 2024", "Fokus Økonomi"),
+    ("Udviklingsaftale vedrørende Kulturpas Borgbjerg\n", "Kulturpas Borgbjerg"),
+    ("Kravspecifikation for Ungeportalen\nUdbud 2020", "Ungeportalen"),
+    ("Bilag 1 til rammeaftale\nDelaftale om Borgbjerg Beboerparkering\n", "Borgbjerg Beboerparkering"),
+    ("Bilag 2 – Delaftale: Borgbjerg Storskrald\n", "Borgbjerg Storskrald"),
+    ("RAMMEAFTALE\nom udvikling og drift af digitale selvbetjeningsløsninger\n", "digitale selvbetjeningsløsninger"),
+    ("AGREEMENT\nfor the supply of FirstAgenda Prepare\nbetween", "FirstAgenda Prepare"),
+    ("Licence agreement for Emento Sikker Dialog\n", "Emento Sikker Dialog"),
+    ("Contract regarding the Harbour Booking System between", "Harbour Booking System"),
+    ('Aftale om drift af systemet "Sagsportalen" 2021', "Sagsportalen"),
+])
+def test_title_phrases(text, name):
+    assert title_name(text) == name
+
+
+@pytest.mark.parametrize("text", [
+    "Bilag til rammeaftale\n\nServicemål og svartider.",
+    "Aftalens genstand er beskrevet i bilag 2.",
+    "Kontrakten omfatter drift og support.",
+    "Referat af styregruppemøde 4. maj",
+])
+def test_no_title_phrase(text):
+    assert title_name(text) is None
+
+
+@pytest.mark.parametrize(("text", "vendor"), [
+    ("AFTALE\nmellem\n\nKorsbæk Kommune\nTorvet 1\n\nog\n\nKMD A/S\nLautrupparken 40", "KMD A/S"),
+    ("mellem KOMBIT A/S, Halfdansgade 8, og Korsbæk Kommune", "KOMBIT A/S"),
+    ("indgået mellem Korsbæk Kommune, Torvet 1, 4190 Korsbæk og Webhuset Bryggen ApS, Havnegade 4", "Webhuset Bryggen ApS"),
+    ("between Borgbjerg Municipality and FirstAgenda ApS, Kystvejen 29", "FirstAgenda ApS"),
+    ("Parterne: Region Nord og Sundhedsplatformen I/S", "Sundhedsplatformen I/S"),
+    ("mellem Sundhedsdatastyrelsen og Korsbæk Kommune", "Sundhedsdatastyrelsen"),
+])
+def test_parties_clause_names_the_vendor(text, vendor):
+    assert parties_vendor(text) == vendor
+
+
+def test_no_parties_clause_no_vendor():
+    assert parties_vendor("Løsningen er for unge mellem 15 og 25 år.") is None
+    assert parties_vendor("Leverandøren KMD A/S leverer systemet.") is None
+
+
+@pytest.mark.parametrize(("name", "case"), [
+    ("2017-118203 Aftale - digital pladsanvisning", True),
+    ("2019-004512 Kontrakt - omsorgssystem", True),
+    ("23-004512 Kontrakt", False),
+    ("2021/0034 Tilslutning til Aula", True),
+    ("2022-51-02-00017 Rammeaftale", True),
+    ("KMD A-S", False),
+    ("Aula", False),
+])
+def test_case_folders(name, case):
+    assert is_case_folder(name) is case
+    if case:
+        assert is_generic_folder(name)
+
+
+@pytest.mark.parametrize("name", ["Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export 2023",
+                                  "Journaliserede kopier"])
+def test_export_roots_and_journal_folders_are_generic(name):
+    assert is_generic_folder(name)
+
+
+def test_case_folder_and_title_of_a_nested_document():
+    path = "Eksport/2017-118203 Aftale - digital pladsanvisning/Journaliserede kopier/Dok 1182031.pdf"
+    assert case_folder(path) == "Eksport/2017-118203 Aftale - digital pladsanvisning"
+    assert case_title(path) == "Aftale - digital pladsanvisning"
+    assert case_title("Leverandører/KMD/Kontrakt.pdf") is None
+
+
+def test_register_spreadsheet_is_recognised_by_its_header():
+    header = "Kontrakt-ID | Titel | Leverandør | System | Status | Start | Slut\nK-1 | Aftale om levering af Aula | KOMBIT A/S"
+    assert is_register("Eksport/Kontraktregister.xlsx", header)
+    assert is_register("kontrakter.csv", "Kontraktnr;Titel;Leverandør;Udløbsdato")
+    assert not is_register("Eksport/Kontraktregister.pdf", header)
+    assert not is_register("Prisbilag.xlsx", "Ydelse | Pris | Antal\nLicens | 1000 | 2")
+
+
+def test_register_is_no_system_and_dok_numbers_are_no_names():
+    register = "Kontrakt-ID | Titel | Leverandør | System | Status\nK-1 | Aftale om levering af Aula | KOMBIT A/S"
+    assert name_signal("Eksport/Kontraktregister.xlsx", register).name is None
+    signal = name_signal("Eksport/2019-004512 Kontrakt - omsorgssystem/Dok 0045133.pdf", "Servicemål: 99,5 %")
+    assert signal.name is None
+    contract = "KONTRAKT\nvedrørende KMD Nexus\n\nmellem Korsbæk Kommune og KMD A/S"
+    signal = name_signal("Eksport/2019-004512 Kontrakt - omsorgssystem/Dok 0045120.pdf", contract)
+    assert (signal.name, signal.vendor, signal.structured) == ("KMD Nexus", "KMD A/S", False)
+
+
+def test_known_name_in_the_case_title_is_a_weak_hint():
+    signal = name_signal("Eksport/2018-071190 Tilslutning - Aula/Dok 1.pdf", "Servicemål og priser.",
+                         lambda text: ["Aula"] if "Aula" in text else [])
+    assert signal.name == "Aula"
