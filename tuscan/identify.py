@@ -28,6 +28,7 @@ import duckdb
 
 from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
+from tuscan.register import RegisterNames, parse_register
 from tuscan.titles import TITLE_WINDOW, clean_title, is_register, parties_vendor, title_name
 
 __all__ = ["TITLE_WINDOW", "clean_title", "title_name", "name_signal", "document_candidates"]
@@ -244,6 +245,29 @@ def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int =
     return found
 
 
+def _register_entries(con: duckdb.DuckDBPyConnection, unfiled: list[tuple], first_pages: dict[str, str]) -> list:
+    """The rows of every contract register among the documents, read from all their pages."""
+    shas = sorted({sha for _, path, sha in unfiled if sha and is_register(path, first_pages.get(sha, ""))})
+    entries = []
+    for sha in shas:
+        row = con.execute("SELECT string_agg(text, chr(10) ORDER BY page) FROM pages WHERE sha256 = ?",
+                          [sha]).fetchone()
+        entries.extend(parse_register(row[0] or "") if row else [])
+    return entries
+
+
+def with_register_names(names: list[str], register: RegisterNames, text: str) -> list[str]:
+    """Known names found in a text plus the register's system names found there, one per system."""
+    if not register:
+        return names
+    seen = {normalise(n) for n in names}
+    for name in register.find_in_text(text):
+        if normalise(name) not in seen:
+            seen.add(normalise(name))
+            names.append(name)
+    return names
+
+
 def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     rows = con.execute(
         """
@@ -315,8 +339,11 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         else:
             unfiled.append((document_id, path, sha))
     first_pages = _first_pages(con, sorted({sha for _, _, sha in unfiled if sha}))
+    register = RegisterNames(_register_entries(con, unfiled, first_pages))
+
     def find_names(text: str) -> list[str]:
-        return [m.name for m in known_names.find_in_text(text)] if known_names else []
+        names = [m.name for m in known_names.find_in_text(text)] if known_names else []
+        return with_register_names(names, register, text)
 
     for document_id, path, sha in unfiled:
         signals[document_id] = name_signal(path, first_pages.get(sha, ""), find_names)
@@ -359,9 +386,11 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         # The strongest signal; among equals a name written as a name ("KMD Digital Pladsanvisning")
         # rather than in running text ("digital pladsanvisning").
         best = max((s for _, s in members), key=lambda s: (s.strength, s.name != s.name.lower(), len(s.name)))
-        vendor = next((s.vendor for _, s in members if s.vendor), None)
+        vendor = next((s.vendor for _, s in members if s.vendor), None) or register.vendor_for(best.name)
+        # A contract register's system column names the system as the municipality knows it.
+        name = register.system_for(best.name, vendor) or best.name if register else best.name
         candidates.append(Candidate(
-            name=best.name, source_kind="document", vendor=vendor, evidence=evidence,
+            name=name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
         ))
     return candidates
