@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tuscan.identify import case_folder, case_title, is_case_folder, is_generic_folder, name_signal
-from tuscan.titles import is_register, parties_vendor, title_name
+from tuscan.titles import is_amendment, is_register, parties_vendor, title_name
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -110,3 +110,38 @@ def test_known_name_in_the_case_title_is_a_weak_hint():
     signal = name_signal("Eksport/2018-071190 Tilslutning - Aula/Dok 1.pdf", "Servicemål og priser.",
                          lambda text: ["Aula"] if "Aula" in text else [])
     assert signal.name == "Aula"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("KONTRAKT\n\nKMD Nexus\n\nmellem Korsbæk Kommune og KMD A/S", "KMD Nexus"),
+    ("Databehandleraftale\nBorgbjerg Bookingportal\n", "Borgbjerg Bookingportal"),
+    ("AGREEMENT\n\nHarbour Booking\n\nbetween", "Harbour Booking"),
+])
+def test_contract_word_alone_then_the_name(text, name):
+    assert title_name(text) == name
+
+
+@pytest.mark.parametrize("text", [
+    "AFTALE\nmellem\nKorsbæk Kommune",
+    "KONTRAKT\nKorsbæk Kommune og KMD A/S",
+    "Bilag\nServicemål og svartider",
+    "Kontrakt\n1. Aftalens genstand",
+    "Aftale\nDenne aftale gælder fra 1. januar.",
+])
+def test_contract_word_alone_then_no_name(text):
+    assert title_name(text) is None
+
+
+@pytest.mark.parametrize(("text", "amendment"), [
+    ("Tillæg nr. 3\ntil kontrakt om X", True), ("  TILLÆGSAFTALE 2 om X", True),
+    ("Forlængelse af kontrakt om X", True), ("Amendment No. 1 to the Agreement", True),
+    ("Kontrakt om X\nTillæg kan aftales", False), ("Bilag 3 til kontrakt om X", False),
+])
+def test_amendments_are_recognised_by_their_first_line(text, amendment):
+    assert is_amendment(text) is amendment
+
+
+@pytest.mark.parametrize("name", ["00.01.00-A00-1-21 Kontrakt om Aula", "19/12345 Tilslutning FMK",
+                                  "2019-0004512 Kontrakt"])
+def test_other_case_number_styles(name):
+    assert is_case_folder(name)

@@ -29,7 +29,7 @@ import duckdb
 from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
 from tuscan.register import RegisterNames, parse_register
-from tuscan.titles import TITLE_WINDOW, clean_title, is_register, parties_vendor, title_name
+from tuscan.titles import TITLE_WINDOW, clean_title, is_amendment, is_register, parties_vendor, title_name
 
 __all__ = ["TITLE_WINDOW", "clean_title", "title_name", "name_signal", "document_candidates"]
 
@@ -45,7 +45,11 @@ GENERIC_FOLDERS = frozenset({
 })
 # ESDH / contract-management exports file each case as "2017-118203 Aftale - digital pladsanvisning"
 # (year, case number, case title): the folder is a case, not a vendor or a system.
-_CASE_FOLDER = re.compile(r"^(?:19|20)\d\d[-./ ]\d{2,7}(?:[-./]\d{1,7})*(?:\s+|$)(?P<title>.*)$")
+# Case numbers: "2017-118203" (year-number), "19/12345" (Acadre), "27.69.48-G01-1-17" (KLE
+# journal number, SBSYS); then the case title.
+_CASE_FOLDER = re.compile(
+    r"^(?:(?:19|20)\d\d[-./ ]\d{2,7}(?:[-./]\d{1,7})*|\d\d/\d{3,7}|\d\d\.\d\d(?:\.\d\d)?-[A-ZÆØÅ]\d\d-\d+-\d\d)"
+    r"(?:\s+|$)(?P<title>.*)$")
 # The folder an ESDH export is written to: "Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export".
 _EXPORT_ROOT = re.compile(r"(?<!\w)(?:eksport|export|udtræk|udtraek|dump)(?!\w)", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
@@ -62,7 +66,7 @@ _CONTRACT_WORDS = (
     r"tilslutningsaftale|databehandleraftale|databehandleraftalen|dba|tillæg|tillægsaftale|"
     r"ændringsbilag|allonge|bilag|underbilag|vilkår|brugervilkår|tilbud|ordrebekræftelse|"
     r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev|"
-    r"dok|dokument|doc|document|journalnr|sagsnr"
+    r"dok|dokument|doc|document|journalnr|sagsnr|akt|aktnr|bilagsnr"
 )
 _FILENAME_NOISE = re.compile(
     rf"(?<!\w)(?:{_CONTRACT_WORDS}|nr|no|v\d+|\d+[a-z]?|[a-z]\d*|om|vedr|vedrørende|af|til|for|med|"
@@ -84,6 +88,7 @@ class NameSignal:
     vendor: str | None
     strength: int          # SYSTEM_FOLDER … FILENAME, 0 for no name, REGISTER for a contract register
     structured: bool       # filed as Vendor/System: a system even without TU evidence
+    amendment: bool = False  # an amendment or renewal ("Tillæg nr. 3 til kontrakt om X")
 
 
 def is_generic_folder(name: str) -> bool:
@@ -165,7 +170,7 @@ def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str
     vendor = vendor or parties_vendor(first_page)
     title = title_name(first_page)
     if title:
-        return NameSignal(title, vendor, TITLE, False)
+        return NameSignal(title, vendor, TITLE, False, is_amendment(first_page))
     find_names = find_names or (lambda _text: [])
     for text in (file_stem(path), first_page):
         mentioned = set(find_names(text))
@@ -299,6 +304,28 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
+def join_amendments(groups: dict[str, list[tuple]]) -> None:
+    """An amendment or renewal that names its system with more words than the contract does
+    ("Tillæg til kontrakt om omsorgssystemet KMD Nexus") joins the system whose name it contains
+    word by word (the longest such name); other documents never join a shorter name, because
+    "Korsbæk Storskrald" and "Korsbæk Storskrald Erhverv" may be two products."""
+    keys = sorted(groups, key=lambda k: -len(k.split()))
+    for key in keys:
+        members = groups.get(key)
+        if not members or not all(s.amendment for _, s in members):
+            continue
+        tokens = key.split()
+        targets = [k for k in groups if k != key and k.split() and _contains(tokens, k.split())
+                   and not all(s.amendment for _, s in groups[k])]
+        if targets:
+            target = max(targets, key=lambda k: len(k.split()))
+            groups[target].extend(groups.pop(key))
+
+
+def _contains(tokens: list[str], part: list[str]) -> bool:
+    return any(tokens[i:i + len(part)] == part for i in range(len(tokens) - len(part) + 1))
+
+
 def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> None:
     """In an ESDH export a case folder holds one contract and its annexes ("Bilag 2.pdf"): a document
     whose own text names no system takes the system of its case when the case's documents name
@@ -372,6 +399,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         signal = signals[doc[0]]
         if signal.name:
             groups[normalise(signal.name)].append((doc, signal))
+    join_amendments(groups)
     candidates = []
     for members in groups.values():
         evidence = []
@@ -383,9 +411,10 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         has_login = any(e.kind in ("login", "business_login") for e in evidence)
         if not (structured or has_login):
             continue
-        # The strongest signal; among equals a name written as a name ("KMD Digital Pladsanvisning")
-        # rather than in running text ("digital pladsanvisning").
-        best = max((s for _, s in members), key=lambda s: (s.strength, s.name != s.name.lower(), len(s.name)))
+        # The strongest signal; among equals the contract's own name rather than an amendment's, and
+        # a name written as a name ("KMD Digital Pladsanvisning") rather than in running text.
+        best = max((s for _, s in members),
+                   key=lambda s: (s.strength, not s.amendment, s.name != s.name.lower(), len(s.name)))
         vendor = next((s.vendor for _, s in members if s.vendor), None) or register.vendor_for(best.name)
         # A contract register's system column names the system as the municipality knows it.
         name = register.system_for(best.name, vendor) or best.name if register else best.name

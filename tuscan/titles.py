@@ -52,6 +52,15 @@ _HEADING = re.compile(
     rf"(?<!\w)(?:{_DOCUMENT_WORDS})[ \t]*(?::|[ \t][-–—])[ \t]*[\"'“”«]?(?P<name>[^\n\"“”»,;:()]{{3,80}})",
     re.IGNORECASE,
 )
+# A title page with the contract word alone on a line and the system on the next one:
+# "KONTRAKT\n\nKMD Nexus\n\nmellem …". Only main-contract words: "Bilag\nServicemål" names no system.
+_ALONE = re.compile(
+    r"^[ \t]*(?:\w*aftale|\w*kontrakt|agreement|contract|kravspecifikation|requirements\s+specification)"
+    r"[ \t]*\n\s*(?P<name>[A-ZÆØÅ\"“«][^\n]{2,60})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NOT_A_NAME = re.compile(r"(?<!\w)(?:mellem|between|kommune|region|municipality|indgået|parterne|side\s+\d)(?!\w)"
+                         r"|[.!?]$|^\W*\d", re.IGNORECASE)
 # Words in front of the system's name: "levering af", "udvikling og drift af", "the supply of",
 # "jobcentrenes brug af", "anvendelse af systemet".
 _LEADING = re.compile(
@@ -103,7 +112,29 @@ def title_name(first_page: str) -> str | None:
                 found.append((m.start(), name))
                 break
             pos = m.start() + 1
+    if not found:
+        for m in _ALONE.finditer(text):
+            line = m.group("name").strip()
+            if len(line.split()) <= 6 and not _NOT_A_NAME.search(line):
+                name = clean_title(line)
+                if name:
+                    found.append((m.start(), name))
+                    break
     return min(found)[1] if found else None
+
+
+# --- amendments ------------------------------------------------------------------------------------
+
+_AMENDMENT = re.compile(
+    r"^\W*(?:tillæg|tillægsaftale|ændringsbilag|ændringsaftale|allonge|forlængelse|fornyelse|genforhandling|"
+    r"addendum|amendment|renewal|extension|change\s+order)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def is_amendment(first_page: str) -> bool:
+    """The document is an amendment or renewal of a contract: its first line says so."""
+    return bool(_AMENDMENT.match(first_page.lstrip()))
 
 
 # --- parties --------------------------------------------------------------------------------------
