@@ -145,3 +145,13 @@ def test_amendments_are_recognised_by_their_first_line(text, amendment):
                                   "2019-0004512 Kontrakt"])
 def test_other_case_number_styles(name):
     assert is_case_folder(name)
+
+
+@pytest.mark.parametrize("text", [
+    'says the IdP "has an agreement on use of NemID" that must be transferred',
+    "Tilslutningsaftale til MitID Erhverv",
+    "NemID tjenesteudbyderaftale til produktionsmiljøet",
+    "Aftale om driften",
+])
+def test_login_infrastructure_and_ordinary_words_are_no_system_names(text):
+    assert title_name(text) is None

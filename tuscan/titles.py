@@ -84,6 +84,16 @@ _ONLY_DOCUMENT_WORD = re.compile(rf"^(?:{_DOCUMENT_WORDS})(?:\s|$)", re.IGNORECA
 _SENTENCE_END = re.compile(r"\.(?!(?:dk|nu|com|eu|org|net)(?!\w))")
 
 
+# The login and signing infrastructure a contract is about using ("Aftale om anvendelse af NemID",
+# "agreement on use of NemLog-in") is not the system a municipality has: it is what makes a
+# system a TU-solution.
+INFRASTRUCTURE = frozenset({
+    "nemid", "nem id", "mitid", "mit id", "nemlog in", "nemlogin", "nemlog in3", "nemlogin3", "mitid erhverv",
+    "nemid erhverv", "medarbejdersignatur", "medarbejdersignaturen", "oces", "nemkonto", "nemhandel", "penneo",
+    "unilogin", "uni login", "digital signatur", "tjenesteudbyder", "tjenesteudbyderaftale",
+})
+
+
 def clean_title(raw: str) -> str | None:
     name = _SENTENCE_END.split(raw, maxsplit=1)[0]
     name = _STOP.split(name, maxsplit=1)[0].strip(" -–_")
@@ -93,7 +103,11 @@ def clean_title(raw: str) -> str | None:
             break
         name = stripped
     name = name.strip(" -–_\"'")
-    if len(name) < 3 or not normalise(name) or _ONLY_DOCUMENT_WORD.match(name):
+    if len(name) < 3 or not normalise(name) or _ONLY_DOCUMENT_WORD.match(name) or normalise(name) in INFRASTRUCTURE:
+        return None
+    if " " not in name and name == name.lower():
+        # One word in lower case is an ordinary Danish word ("produktionsmiljøet", "driften"), not a
+        # system's name; several ("digital pladsanvisning") may be a name written in running text.
         return None
     return name
 
@@ -107,7 +121,8 @@ def title_name(first_page: str) -> str | None:
         # Overlapping search: in "Tillæg nr. 3 til kontrakt om X" the first phrase names "kontrakt",
         # which is no name; the next one, starting inside it, names X.
         while (m := pattern.search(text, pos)) is not None:
-            name = clean_title(m.group("name"))
+            # A tjenesteudbyderaftale is the agreement with NemLog-in, not about the system's name.
+            name = None if m.group(0).lower().startswith(("tjenesteudbyder", "tu-")) else clean_title(m.group("name"))
             if name:
                 found.append((m.start(), name))
                 break
