@@ -1,20 +1,30 @@
 """Which system is a document about?
 
-Contract archives are usually filed by vendor and system ("EG/NetForvaltning Sundhed/Aftale …pdf");
-titles say "Aftale om …" / "Kontrakt vedr. …"; file names carry the system name next to words such as
-"Kontrakt", "Bilag 2" or "Databehandleraftale". This module turns those signals into one system name
-per document, and groups the main contract, its annexes, its data-processing agreement and copies
-into one candidate system — KL saw municipalities report "100+ TU-solutions" that were forms of one
-(Delrapport 1), so counting each document as a system would be wrong.
+Contract archives are filed in many ways. Filed by vendor and system ("EG/NetForvaltning Sundhed/
+Aftale …pdf") the folders say it; titles say "Aftale om …" / "Kontrakt vedr. …"; file names carry the
+system name next to words such as "Kontrakt", "Bilag 2" or "Databehandleraftale". Exported from an
+ESDH or contract-management system, documents sit in case folders ("2017-118203 Aftale - digital
+pladsanvisning") under an export root ("Acadre eksport 2024-02-29") and are called "Dok 1234567.pdf":
+then neither folder nor file name is the system, and the title page and parties clause
+(`tuscan.titles`) and a contract register (`tuscan.register`) say it. This module turns those
+signals into one system name per document, and groups the main contract, its annexes, its
+data-processing agreement, amendments and copies into one candidate system — KL saw municipalities
+report "100+ TU-solutions" that were forms of one (Delrapport 1), so counting each document as a
+system would be wrong.
 
 Signals, strongest first:
 1. folder: the folder under a vendor folder (Vendor/System/…);
-2. title: "Aftale om X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X" on the first page;
-3. a known system name (KL lists, KITOS) as the only one in the file name, or else on the first
-   page;
-4. a single folder that is neither a vendor nor generic ("Bilag", "Arkiv", "2021");
-5. the file name, with contract words and annex numbers removed.
-A copy (same content) takes the strongest signal of any of its paths.
+2. title: "Aftale om X", "Kontrakt vedr. X", "Tillæg nr. 3 til kontrakt om X", "Agreement for the
+   supply of X" on the first page (`tuscan.titles`); the vendor from the parties clause;
+3. a known system name (KL lists, KITOS, a contract register) as the only one in the file name, or
+   else on the first page;
+4. a known system name in an ESDH case title, or a single folder that is neither a vendor nor
+   generic ("Bilag", "Arkiv", "2021", case folders, export roots, "Journaliserede kopier");
+5. the file name, with contract words, annex and document numbers removed.
+A copy (same content) takes the strongest signal of any of its paths. In an ESDH case a document
+naming no system takes the one its case names (if the case names exactly one), and the case's
+vendor; a framework agreement's annexes each keep their own. An amendment that names its system
+with extra words joins the system whose name it contains. A contract register is about no system.
 """
 
 from __future__ import annotations
