@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tuscan.identify import case_folder, case_title, is_case_folder, is_generic_folder, name_signal
-from tuscan.titles import is_amendment, is_register, parties_vendor, title_name
+from tuscan.titles import (
+    is_amendment,
+    is_cover_sheet,
+    is_register,
+    parties_vendor,
+    past_cover_sheet,
+    title_name,
+)
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -155,3 +162,37 @@ def test_other_case_number_styles(name):
 ])
 def test_login_infrastructure_and_ordinary_words_are_no_system_names(text):
     assert title_name(text) is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Kontrakt mellem Borgbjerg Kommune og KMD A/S om levering af KMD Nexus", "KMD Nexus"),
+    ("LEVERINGSAFTALE\n\nmellem\nBorgbjerg Kommune\nog\nNetcompany A/S\n\nvedrørende\n\nBorgbjerg Selvbetjening\n",
+     "Borgbjerg Selvbetjening"),
+    ("Agreement between Borgbjerg Kommune and Emento ApS for the supply of Emento Sikker Dialog\n",
+     "Emento Sikker Dialog"),
+])
+def test_parties_before_the_title(text, name):
+    assert title_name(text) == name
+
+
+COVER = ("Borgbjerg Kommune - Dokumentforside\nSagsnr.: 2019-004512\nSagstitel: Kontrakt - omsorgssystem\n"
+         "Dokumenttitel: Kontrakt KMD Nexus underskrevet\nAkteret: 12.03.2019\nSagsbehandler: LHO\n")
+
+
+def test_an_esdh_cover_sheet_is_skipped_for_the_title_page():
+    assert is_cover_sheet(COVER)
+    assert not is_cover_sheet("KONTRAKT\nvedrørende KMD Nexus\nSagsnr.: 2019-004512")
+    first = past_cover_sheet([COVER, "KONTRAKT\nvedrørende KMD Nexus\n\nmellem"])
+    assert first.startswith("Kontrakt KMD Nexus underskrevet\n\nKONTRAKT")
+    assert title_name(first) == "KMD Nexus"
+    assert past_cover_sheet(["KONTRAKT\nom Aula", "side 2"]) == "KONTRAKT\nom Aula"
+    assert past_cover_sheet([COVER]) == COVER
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("DATABEHANDLERAFTALE\n\nmellem\nBorgbjerg Kommune\nog\nKMD A/S\n\nom behandling af personoplysninger\n", None),
+    ("Databehandleraftale om behandling af personoplysninger i forbindelse med KMD Nexus\n", "KMD Nexus"),
+    ("Aftale om levering\n\nLeverandøren leverer", None),
+])
+def test_data_processing_agreements_name_their_system_or_none(text, name):
+    assert title_name(text) == name

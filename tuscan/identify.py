@@ -39,7 +39,15 @@ import duckdb
 from tuscan.candidates import GROUP_TO_KIND, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
 from tuscan.register import RegisterNames, parse_register
-from tuscan.titles import TITLE_WINDOW, clean_title, is_amendment, is_register, parties_vendor, title_name
+from tuscan.titles import (
+    TITLE_WINDOW,
+    clean_title,
+    is_amendment,
+    is_register,
+    parties_vendor,
+    past_cover_sheet,
+    title_name,
+)
 
 __all__ = ["TITLE_WINDOW", "clean_title", "title_name", "name_signal", "document_candidates"]
 
@@ -248,15 +256,18 @@ def _documents(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int = 2000) -> dict[str, str]:
-    """The start of the first page with text, for the documents whose folder names no system."""
+    """The start of the first page with text, for the documents whose folder names no system. An
+    ESDH cover sheet (Sagsnr., Dokumenttitel, …) in front of the contract is replaced by its
+    document title and the start of the next page, where the contract's title page is."""
     found: dict[str, str] = {}
     for i in range(0, len(hashes), chunk):
         rows = con.execute(
-            "SELECT sha256, substr(arg_min(text, page), 1, ?) FROM pages"
-            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0 GROUP BY sha256",
+            "SELECT sha256, list(substr(text, 1, ?) ORDER BY page) FROM ("
+            " SELECT sha256, page, text, row_number() OVER (PARTITION BY sha256 ORDER BY page) AS n FROM pages"
+            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0) WHERE n <= 2 GROUP BY sha256",
             [TITLE_WINDOW, hashes[i : i + chunk]],
         ).fetchall()
-        found.update(rows)
+        found.update((sha, past_cover_sheet(pages)) for sha, pages in rows)
     return found
 
 

@@ -43,6 +43,12 @@ _DATE = (r"(?:\s+(?:af|fra|dateret|dated|of)\s+(?:\d{1,2}\.?\s*(?:[a-zæøå]+\.
 # "drift af systemet \"Sagsportalen\"": the filler words before a quoted name.
 _FILLER = (r"(?:(?:levering|køb|drift|anvendelse|brug|licens|implementering)\s+(?:af|til)\s+)?"
            r"(?:(?:systemet|løsningen|it-systemet|platformen)\s+)?")
+# "Kontrakt mellem Borgbjerg Kommune og KMD A/S om levering af KMD Nexus": the parties first.
+_PARTIES_FIRST = re.compile(
+    rf"(?<!\w)(?:{_DOCUMENT_WORDS})\s+(?:mellem|between)\s[^§]{{3,200}}?\s(?:om|vedrørende|vedr\.?|angående|"
+    rf"regarding|concerning|for\s+the\s+supply\s+of)\s+{_FILLER}[\"'“”«]?(?P<name>[^\n\"“”»,;:()]{{3,80}})",
+    re.IGNORECASE,
+)
 _TITLE = re.compile(
     rf"(?<!\w)(?:{_DOCUMENT_WORDS}){_NUMBER}{_DATE}\s+(?:{_CONNECTOR})\s+{_FILLER}[\"'“”«]?(?P<name>[^\n\"“”»,;:()]{{3,80}})",
     re.IGNORECASE,
@@ -69,6 +75,9 @@ _LEADING = re.compile(
     r"purchase|licen[cs]es?|operation|development|implementation|access)"
     r"(?:\s+(?:og|and|samt)\s+\w+)?\s+(?:af|til|of|for|to)\s+"
     r"|\w+s\s+(?:brug|anvendelse)\s+af\s+|the\s+"
+    # A data-processing agreement "om behandling af personoplysninger i forbindelse med X".
+    r"|(?:behandling\s+af\s+)?personoplysninger\s+(?:i\s+forbindelse\s+med|vedrørende|vedr\.?|i|for|til|ved)\s+"
+    r"|(?:processing\s+of\s+)?personal\s+data\s+(?:in\s+connection\s+with|for|in)\s+"
     r"|(?:det\s+nye\s+|the\s+|a\s+|an\s+)?(?:systemet|løsningen|it-systemet|platformen|programmet|"
     r"system|solution|platform|software)\s+)",
     re.IGNORECASE,
@@ -94,6 +103,14 @@ INFRASTRUCTURE = frozenset({
 })
 
 
+# What a contract is about when it is about no system.
+GENERIC_SUBJECTS = frozenset({
+    "behandling af personoplysninger", "personoplysninger", "databehandling", "processing of personal data",
+    "personal data", "levering", "leverancen", "ydelsen", "ydelserne", "tjenesten", "løsningen", "systemet",
+    "the services", "services", "the solution",
+})
+
+
 def clean_title(raw: str) -> str | None:
     name = _SENTENCE_END.split(raw, maxsplit=1)[0]
     name = _STOP.split(name, maxsplit=1)[0].strip(" -–_")
@@ -104,6 +121,8 @@ def clean_title(raw: str) -> str | None:
         name = stripped
     name = name.strip(" -–_\"'")
     if len(name) < 3 or not normalise(name) or _ONLY_DOCUMENT_WORD.match(name) or normalise(name) in INFRASTRUCTURE:
+        return None
+    if normalise(name) in GENERIC_SUBJECTS:
         return None
     if " " not in name and name == name.lower():
         # One word in lower case is an ordinary Danish word ("produktionsmiljøet", "driften"), not a
@@ -116,7 +135,7 @@ def title_name(first_page: str) -> str | None:
     """The system named by the first title phrase near the top of the first page."""
     text = first_page[:TITLE_WINDOW]
     found = []
-    for pattern in (_TITLE, _HEADING):
+    for pattern in (_TITLE, _HEADING, _PARTIES_FIRST):
         pos = 0
         # Overlapping search: in "Tillæg nr. 3 til kontrakt om X" the first phrase names "kontrakt",
         # which is no name; the next one, starting inside it, names X.
@@ -136,6 +155,32 @@ def title_name(first_page: str) -> str | None:
                     found.append((m.start(), name))
                     break
     return min(found)[1] if found else None
+
+
+# --- ESDH cover sheets ----------------------------------------------------------------------------
+
+# An ESDH system prints a cover sheet (dokumentforside, journalark) in front of a journalised document.
+_COVER_FIELDS = re.compile(
+    r"(?im)^[ \t]*(sagsnr|sagsnummer|sagstitel|dokumentnr|dokumentnummer|dokumenttitel|dokumentdato|"
+    r"journalnr|journalnummer|akteret|aktnr|sagsbehandler|kle-nr|kle|registreret)\.?[ \t]*:"
+)
+_COVER_TITLE = re.compile(r"(?im)^[ \t]*(?:dokumenttitel|dokumentets titel|titel)[ \t]*:[ \t]*(?P<title>[^\n]+)$")
+
+
+def is_cover_sheet(page: str) -> bool:
+    """A page of ESDH metadata fields (Sagsnr.:, Dokumenttitel:, Akteret: …), at least three."""
+    return len({m.group(1).lower() for m in _COVER_FIELDS.finditer(page)}) >= 3
+
+
+def past_cover_sheet(pages: list[str]) -> str:
+    """The first page of a document, or — when it is an ESDH cover sheet — its document title on a
+    line of its own followed by the next page."""
+    if not pages:
+        return ""
+    if len(pages) > 1 and is_cover_sheet(pages[0]):
+        title = _COVER_TITLE.search(pages[0])
+        return (title.group("title").strip() + "\n\n" if title else "") + pages[1]
+    return pages[0]
 
 
 # --- amendments ------------------------------------------------------------------------------------
