@@ -83,6 +83,7 @@ def test_case_folders(name, case):
 
 
 @pytest.mark.parametrize("name", ["Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export 2023",
+                                  "SBSYS_Export_20240301",
                                   "Journaliserede kopier"])
 def test_export_roots_and_journal_folders_are_generic(name):
     assert is_generic_folder(name)

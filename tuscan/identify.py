@@ -69,7 +69,8 @@ _CASE_FOLDER = re.compile(
     r"^(?:(?:19|20)\d\d[-./ ]\d{2,7}(?:[-./]\d{1,7})*|\d\d/\d{3,7}|\d\d\.\d\d(?:\.\d\d)?-[A-ZÆØÅ]\d\d-\d+-\d\d)"
     r"(?:\s+|$)(?P<title>.*)$")
 # The folder an ESDH export is written to: "Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export".
-_EXPORT_ROOT = re.compile(r"(?<!\w)(?:eksport|export|udtræk|udtraek|dump)(?!\w)", re.IGNORECASE)
+# "_" separates words here ("SBSYS_Export_20240301").
+_EXPORT_ROOT = re.compile(r"(?<![a-zæøå0-9])(?:eksport|export|udtræk|udtraek|dump)(?![a-zæøå])", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
 _COMPANY_FORM = re.compile(r"(?<!\w)(a/s|a-s|a\.s\.|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy|inc)$", re.IGNORECASE)
 # Vendor names beyond the leading vendor words tuscan.names strips from system names.
