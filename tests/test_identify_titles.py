@@ -83,10 +83,15 @@ def test_case_folders(name, case):
 
 
 @pytest.mark.parametrize("name", ["Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export 2023",
-                                  "SBSYS_Export_20240301",
+                                  "SBSYS_Export_20240301", "Scannede kontrakter", "E-mails med kontrakter 2021",
                                   "Journaliserede kopier"])
 def test_export_roots_and_journal_folders_are_generic(name):
     assert is_generic_folder(name)
+
+
+@pytest.mark.parametrize("name", ["Aula", "Kolonihaver", "KMD Nexus", "Renovation", "Skoleintra"])
+def test_named_folders_are_not_generic(name):
+    assert not is_generic_folder(name)
 
 
 def test_case_folder_and_title_of_a_nested_document():

@@ -61,6 +61,14 @@ GENERIC_FOLDERS = frozenset({
     "documents", "dokumenter", "misc", "archive", "contracts", "journaliserede kopier", "journaliseret",
     "journaliserede", "journal", "journalark", "akter", "sagsakter", "dokumentation", "eksport", "export",
 })
+# Words that organise an archive; a folder made only of them (and years) names nothing:
+# "Scannede kontrakter", "Kontrakter og aftaler 2019", "E-mails med kontrakter".
+GENERIC_WORDS = frozenset(w for f in GENERIC_FOLDERS for w in f.split()) | frozenset({
+    "scannede", "indscannede", "scans", "scan", "mails", "mail", "e-mails", "emails", "e-mail", "post", "indbakke",
+    "nye", "alle", "samlet", "samlede", "og", "med", "fra", "til", "af", "i", "the", "of", "and", "signed",
+    "underskrevne", "underskrevet", "originaler", "original", "pdf", "word", "eksporterede", "leverandøraftaler",
+    "kontraktarkiv", "kontraktmappe", "fællesdrev", "drev", "mappe", "ny", "gl", "gammelt", "afsluttede",
+})
 # ESDH / contract-management exports file each case as "2017-118203 Aftale - digital pladsanvisning"
 # (year, case number, case title): the folder is a case, not a vendor or a system.
 # Case numbers: "2017-118203" (year-number), "19/12345" (Acadre), "27.69.48-G01-1-17" (KLE
@@ -116,7 +124,9 @@ def is_generic_folder(name: str) -> bool:
     organise an archive; they name neither a system nor a vendor."""
     folded = name.strip().lower()
     without_years = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", folded).strip(" -_.")
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", folded)
     return (folded in GENERIC_FOLDERS or without_years in GENERIC_FOLDERS or bool(_YEAR.match(folded))
+            or (bool(words) and all(w in GENERIC_WORDS for w in words))
             or not any(ch.isalpha() for ch in folded) or is_case_folder(name)
             or bool(_EXPORT_ROOT.search(folded)))
 
