@@ -77,3 +77,24 @@ def test_framework_annexes_are_separate_systems_with_their_own_evidence(scanned)
 def test_no_system_is_named_after_the_filing(scanned):
     _, inventory, _ = scanned
     assert not [name for name in inventory if name[:4].isdigit() or "Udtræk" in name or name.startswith("Dok")]
+
+
+def test_attachments_of_one_container_share_its_system(tmp_path):
+    import zipfile
+
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "Mail fra leverandør.zip", "w") as archive:
+        archive.writestr("Kontrakt.txt", "Kontrakt vedrørende Borgbjerg Hundeluft\n\nmellem Borgbjerg Kommune og "
+                                         "Kodehuset A/S\n\nBorgere logger ind med MitID.")
+        archive.writestr("Bilag 2.txt", "Bilag 2 - Priser\n\nLicens 10.000 kr. Login med MitID er inkluderet.")
+    (folder / "Scan_0001.txt").write_text("Referat\n\nMitID-login blev drøftet.", encoding="utf-8")
+    database = tmp_path / "inventory.duckdb"
+    run_discover([str(folder)], str(database), runner="inline")
+    with db.reading(str(database)) as con:
+        findings = dict(con.execute("SELECT path, system FROM document_findings").fetchall())
+        vendors = dict(con.execute("SELECT system, vendor FROM inventory").fetchall())
+    assert findings["Mail fra leverandør.zip!Bilag 2.txt"] == "Borgbjerg Hundeluft"
+    assert findings["Mail fra leverandør.zip!Kontrakt.txt"] == "Borgbjerg Hundeluft"
+    assert findings["Scan_0001.txt"] != "Borgbjerg Hundeluft"
+    assert vendors["Borgbjerg Hundeluft"] == "Kodehuset A/S"

@@ -145,6 +145,14 @@ def case_folder(path: str) -> str | None:
     return None
 
 
+def container_of(path: str) -> str | None:
+    """The e-mail or zip file a document belongs to: the path before "!" for a member, the path
+    itself for an e-mail (its body); None for other files."""
+    if "!" in path:
+        return path.split("!", 1)[0]
+    return path if path.lower().endswith((".eml", ".msg")) else None
+
+
 def case_title(path: str) -> str | None:
     """The case title of the document's ESDH case folder ("Tilslutning - Aula"), or None."""
     folder = case_folder(path)
@@ -363,10 +371,11 @@ def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> N
     whose own text names no system takes the system of its case when the case's documents name
     exactly one; a document without a vendor takes the case's vendor when the case names one.
     A case whose documents name several systems (a framework agreement and its annexes) passes
-    nothing on: each annex keeps its own system and evidence."""
+    nothing on: each annex keeps its own system and evidence. Outside case folders an e-mail or a
+    zip file is such a case for its body and attachments ("mail.eml", "mail.eml!Kontrakt.pdf")."""
     by_case: dict[str, list[int]] = defaultdict(list)
     for document_id, path, _sha, _status in docs:
-        folder = case_folder(path)
+        folder = case_folder(path) or container_of(path)
         if folder and not signals[document_id].structured:
             by_case[folder].append(document_id)
     for members in by_case.values():
