@@ -24,7 +24,8 @@ FILES = {
         "Virksomheder logger ind med MitID Erhverv.",
     "2021-000200 Rammeaftale - selvbetjening/Dok 0002000.txt":
         "RAMMEAFTALE\nom digitale selvbetjeningsløsninger\n\nmellem Borgbjerg Kommune og Kodehuset A/S\n\n"
-        "Bilag 1 Borgbjerg Hundeluft\nBilag 2 Borgbjerg Kolonihaver",
+        "Bilag 1 Borgbjerg Hundeluft\nBilag 2 Borgbjerg Kolonihaver\n\n"
+        "Alle løsninger skal understøtte login med MitID.",
     "2021-000200 Rammeaftale - selvbetjening/Bilag 1.txt":
         "Bilag 1 - Delaftale om Borgbjerg Hundeluft\n\nBorgere logger ind med MitID og booker en hundeskov.",
     "2021-000200 Rammeaftale - selvbetjening/Bilag 2.txt":

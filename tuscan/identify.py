@@ -43,6 +43,7 @@ from tuscan.titles import (
     TITLE_WINDOW,
     clean_title,
     is_amendment,
+    is_framework,
     is_register,
     parties_vendor,
     past_cover_sheet,
@@ -116,6 +117,7 @@ class NameSignal:
     strength: int          # SYSTEM_FOLDER … FILENAME, 0 for no name, REGISTER for a contract register
     structured: bool       # filed as Vendor/System: a system even without TU evidence
     amendment: bool = False  # an amendment or renewal ("Tillæg nr. 3 til kontrakt om X")
+    framework: bool = False  # a framework agreement (rammeaftale), whose annexes name the systems
 
 
 def is_generic_folder(name: str) -> bool:
@@ -207,7 +209,7 @@ def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str
     vendor = vendor or parties_vendor(first_page)
     title = title_name(first_page)
     if title:
-        return NameSignal(title, vendor, TITLE, False, is_amendment(first_page))
+        return NameSignal(title, vendor, TITLE, False, is_amendment(first_page), is_framework(first_page))
     find_names = find_names or (lambda _text: [])
     for text in (file_stem(path), first_page):
         mentioned = set(find_names(text))
@@ -381,6 +383,15 @@ def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> N
     for members in by_case.values():
         named = [signals[d] for d in members if signals[d].name and signals[d].strength >= MENTION]
         names = {normalise(s.name) for s in named}
+        # A framework agreement whose case holds annexes for two or more systems is about none of
+        # them: its general requirements ("the solutions must support MitID") are no system's evidence.
+        annexes = {normalise(s.name) for s in named if not s.framework}
+        if len(annexes) >= 2:
+            for document_id in members:
+                if signals[document_id].framework:
+                    signals[document_id] = NameSignal(None, signals[document_id].vendor, 0, False)
+            named = [s for s in named if not s.framework]
+            names = annexes
         vendors = {s.vendor for s in (signals[d] for d in members) if s.vendor}
         for document_id in members:
             own = signals[document_id]

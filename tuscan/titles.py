@@ -192,6 +192,14 @@ _AMENDMENT = re.compile(
 )
 
 
+_FRAMEWORK = re.compile(r"^\W*(?:rammeaftale|rammekontrakt|framework\s+agreement)(?!\w)", re.IGNORECASE)
+
+
+def is_framework(first_page: str) -> bool:
+    """The document is a framework agreement (rammeaftale): its first line says so."""
+    return bool(_FRAMEWORK.match(first_page.lstrip()))
+
+
 def is_amendment(first_page: str) -> bool:
     """The document is an amendment or renewal of a contract: its first line says so."""
     return bool(_AMENDMENT.match(first_page.lstrip()))

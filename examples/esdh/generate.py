@@ -267,14 +267,20 @@ om udvikling og drift af digitale selvbetjeningsløsninger
 mellem Korsbæk Kommune og Digitalværkstedet A/S, Vestergade 12, 4190 Korsbæk
 
 1. Rammeaftalens indhold
-Under rammeaftalen indgås delaftaler om de enkelte løsninger. Ved indgåelsen omfatter rammeaftalen:
+Under rammeaftalen indgås delaftaler om de enkelte løsninger. Løsninger for borgere skal
+understøtte login med MitID via NemLog-in. Ved indgåelsen omfatter rammeaftalen:
 Bilag 1 Korsbæk Beboerparkering
 Bilag 2 Korsbæk Storskrald
 Bilag 3 Korsbæk Intranet
-Krav til den enkelte løsning, herunder login, fremgår af bilaget for løsningen.
+Øvrige krav til den enkelte løsning fremgår af bilaget for løsningen.
 
 2. Varighed
-Rammeaftalen løber i fire år fra underskrift.
+Rammeaftalen løber i fire år fra underskrift. Kunden kan forlænge rammeaftalen to gange med et år
+ad gangen. Forlængelse varsles skriftligt senest tre måneder før udløb.
+
+3. Priser
+Priserne for udvikling, drift og support fremgår af delaftalerne. Timepriser reguleres hvert år
+den 1. januar med nettoprisindekset.
 
 """ + PENNEO
 
@@ -413,8 +419,9 @@ DOCUMENTS: tuple[Doc, ...] = (
         "Requirements specification of the same solution as the development agreement two years later."),
     Doc(f"{C_KULTUR}/Dok 0022140.pdf", "pdf", KULTURPAS_CONTRACT, True, KULTUR,
         "'Udviklingsaftale vedrørende X'; own solution with MitID via NemLog-in."),
-    Doc(f"{C_FRAME}/Dok 0077810.pdf", "pdf", FRAMEWORK, False, None,
-        "Framework agreement naming three solutions; no login of its own (Penneo block only): no system."),
+    Doc(f"{C_FRAME}/Dok 0077810.pdf", "pdf", FRAMEWORK, True, None,
+        "Framework agreement naming three solutions; a general MitID requirement, but it is about no one "
+        "system: its evidence belongs to none."),
     Doc(f"{C_FRAME}/Bilag 1.pdf", "pdf", FRAMEWORK_PARKING, True, PARK,
         "Framework annex 1: its own system with its own MitID evidence."),
     Doc(f"{C_FRAME}/Bilag 2.docx", "docx", FRAMEWORK_BULKY, True, BULKY,
