@@ -99,3 +99,24 @@ def test_attachments_of_one_container_share_its_system(tmp_path):
     assert findings["Mail fra leverandør.zip!Kontrakt.txt"] == "Borgbjerg Hundeluft"
     assert findings["Scan_0001.txt"] != "Borgbjerg Hundeluft"
     assert vendors["Borgbjerg Hundeluft"] == "Kodehuset A/S"
+
+
+def test_framework_in_a_flat_folder_is_no_system(tmp_path):
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    texts = {
+        "Scan_0001.txt": "RAMMEAFTALE\nom digitale selvbetjeningsløsninger\n\nmellem Borgbjerg Kommune og Kodehuset A/S\n\n"
+                         "Delaftaler: Borgbjerg Hundeluft og Borgbjerg Kolonihaver.\n"
+                         "Alle løsninger skal understøtte login med MitID.",
+        "Scan_0002.txt": "Delaftale om Borgbjerg Hundeluft\n\nBorgere logger ind med MitID.",
+        "Scan_0003.txt": "Delaftale om Borgbjerg Kolonihaver\n\nForeninger logger ind med MitID Erhverv.",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    database = tmp_path / "inventory.duckdb"
+    run_discover([str(folder)], str(database), runner="inline")
+    with db.reading(str(database)) as con:
+        findings = dict(con.execute("SELECT path, system FROM document_findings").fetchall())
+        systems = {r[0] for r in con.execute("SELECT system FROM inventory").fetchall()}
+    assert systems == {"Borgbjerg Hundeluft", "Borgbjerg Kolonihaver"}
+    assert findings["Scan_0001.txt"] is None

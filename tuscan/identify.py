@@ -346,6 +346,20 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
+def drop_frameworks(groups: dict[str, list[tuple]], first_pages: dict[str, str]) -> None:
+    """A framework agreement filed without a case folder (a flat folder of scans) that names two or
+    more of the archive's other systems is about none of them: its documents leave the inventory
+    unattributed, the systems keep only their own annexes' evidence."""
+    for key in list(groups):
+        members = groups[key]
+        if not all(s.framework for _, s in members):
+            continue
+        text = " " + normalise(" ".join(first_pages.get(doc[2] or "", "") for doc, _ in members)) + " "
+        others = [k for k in groups if k != key and k and f" {k} " in text]
+        if len(others) >= 2:
+            del groups[key]
+
+
 def join_amendments(groups: dict[str, list[tuple]]) -> None:
     """An amendment or renewal that names its system with more words than the contract does
     ("Tillæg til kontrakt om omsorgssystemet KMD Nexus") joins the system whose name it contains
@@ -452,6 +466,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         if signal.name:
             groups[normalise(signal.name)].append((doc, signal))
     join_amendments(groups)
+    drop_frameworks(groups, first_pages)
     candidates = []
     for members in groups.values():
         evidence = []
