@@ -202,3 +202,12 @@ def test_an_esdh_cover_sheet_is_skipped_for_the_title_page():
 ])
 def test_data_processing_agreements_name_their_system_or_none(text, name):
     assert title_name(text) == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Bilag vedrørende servicemål og svartider\n", None),
+    ("Bilag til kontrakt om Borgbjerg Bookingportal\n", "Borgbjerg Bookingportal"),
+    ("Tilbud på levering af Borgbjerg Bookingportal\n", "Borgbjerg Bookingportal"),
+])
+def test_annex_topics_are_no_names(text, name):
+    assert title_name(text) == name

@@ -196,17 +196,17 @@ def folder_signal(path: str) -> NameSignal | None:
 def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str]] | None = None
                 ) -> NameSignal:
     """Derive the system name for one document from its path, title and text. `find_names` returns
-    the known system names (KL lists, KITOS) mentioned in a text; it is only called when needed."""
+    the known system names (KL lists, KITOS, a contract register) mentioned in a text; it is only
+    called when needed. The vendor is the vendor folder's, else the parties clause's."""
     by_folder = folder_signal(path)
     if by_folder:
         return by_folder
     folders = folder_parts(path)
     folder_vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
-    vendor = folder_vendor
     if is_register(path, first_page):
         # A contract register lists every contract's title and system: it is about none of them.
         return NameSignal(None, None, REGISTER, False)
-    vendor = vendor or parties_vendor(first_page)
+    vendor = folder_vendor or parties_vendor(first_page)
     title = title_name(first_page)
     if title:
         return NameSignal(title, vendor, TITLE, False, is_amendment(first_page), is_framework(first_page))
@@ -484,7 +484,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
                    key=lambda s: (s.strength, not s.amendment, s.name != s.name.lower(), len(s.name)))
         vendor = next((s.vendor for _, s in members if s.vendor), None) or register.vendor_for(best.name)
         # A contract register's system column names the system as the municipality knows it.
-        name = register.system_for(best.name, vendor) or best.name if register else best.name
+        name = (register.system_for(best.name, vendor) if register else None) or best.name
         candidates.append(Candidate(
             name=name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],

@@ -35,7 +35,7 @@ _DOCUMENT_WORDS = (
     r"løsningsbeskrivelse|forlængelse|fornyelse|opsigelse|"
     r"agreement|contract|amendment|addendum|annex|appendix|schedule|terms|requirements\s+specification"
 )
-_CONNECTOR = r"om|vedr\.?|vedrørende|angående|for|til|of|on|for|regarding|concerning|re\.?"
+_CONNECTOR = r"om|vedr\.?|vedrørende|angående|for|til|på|of|on|regarding|concerning|re\.?"
 # "Tillæg nr. 3 til kontrakt af 12. juni 2017 om X": a number or a date between the words.
 _NUMBER = r"(?:\s+(?:nr\.?|no\.?)\s*\d+)?"
 _DATE = (r"(?:\s+(?:af|fra|dateret|dated|of)\s+(?:\d{1,2}\.?\s*(?:[a-zæøå]+\.?|\d{1,2}\.?)\s*\d{4}"
@@ -87,6 +87,7 @@ _STOP = re.compile(
     r"gældende|herefter|(?:til|fra|from|until)\s+(?:og\s+med\s+)?\d)|\s+[-–—]\s+(?:bilag|version|udkast|underskrevet)",
     re.IGNORECASE,
 )
+_ANNEX_WORDS = ("bilag", "underbilag", "annex", "appendix", "schedule")
 # A name that is itself a contract word ("Bilag til rammeaftale") names no system.
 _ONLY_DOCUMENT_WORD = re.compile(rf"^(?:{_DOCUMENT_WORDS})(?:\s|$)", re.IGNORECASE)
 # ".dk", ".nu", ".com" belong to names (Virk.dk, Jobnet.dk); any other full stop ends the title.
@@ -140,8 +141,12 @@ def title_name(first_page: str) -> str | None:
         # Overlapping search: in "Tillæg nr. 3 til kontrakt om X" the first phrase names "kontrakt",
         # which is no name; the next one, starting inside it, names X.
         while (m := pattern.search(text, pos)) is not None:
+            word = m.group(0).lower()
             # A tjenesteudbyderaftale is the agreement with NemLog-in, not about the system's name.
-            name = None if m.group(0).lower().startswith(("tjenesteudbyder", "tu-")) else clean_title(m.group("name"))
+            name = None if word.startswith(("tjenesteudbyder", "tu-")) else clean_title(m.group("name"))
+            # "Bilag vedrørende servicemål og svartider": an annex's subject in lower case is a topic.
+            if name and name == name.lower() and word.startswith(_ANNEX_WORDS):
+                name = None
             if name:
                 found.append((m.start(), name))
                 break
