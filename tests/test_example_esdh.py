@@ -140,3 +140,20 @@ def test_amendment_and_copy_join_the_contract_and_two_kmd_products_stay_two(scan
     assert set(plads.values()) == {"KMD Digital Pladsanvisning"}, plads
     assert len(plads) == 4
     assert inventory["KMD Nexus"]["vendor"] == inventory["KMD Digital Pladsanvisning"]["vendor"] == "KMD A/S"
+
+
+def test_the_export_is_what_it_claims(generator, tmp_path):
+    """Read back without tuscan: a real xlsx register, a byte-identical journalised copy, case folders."""
+    from openpyxl import load_workbook
+
+    root = tmp_path / "export"
+    generator.generate(root)
+    export = root / generator.ROOT
+    sheet = load_workbook(export / "Kontraktregister.xlsx", read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ["Kontrakt-ID", "Titel", "Leverandør", "System", "Status", "Start", "Slut"]
+    assert len(rows) > 10
+    case = export / "2017-118203 Aftale - digital pladsanvisning"
+    assert (case / "Journaliserede kopier" / "Dok 1182031.pdf").read_bytes() == (case / "Dok 1182031.pdf").read_bytes()
+    folders = [p.name for p in export.iterdir() if p.is_dir()]
+    assert folders and all(name[:4].isdigit() and name[4] == "-" for name in folders)

@@ -107,3 +107,25 @@ def test_inventory_row(scanned, want):
     assert row["category"] == want["category"], row["reason"]
     if want["vendor"]:
         assert row["vendor"] == want["vendor"]
+
+
+def test_the_folder_is_what_it_claims(generator, tmp_path):
+    """Read back without tuscan: scans without a text layer, a two-page TIFF, e-mails with attachments."""
+    import email
+    from email import policy
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    folder = tmp_path / "folder"
+    generator.generate(folder)
+    assert all(f.is_file() for f in folder.iterdir())  # flat: no subfolders
+    for scan in ("Scan_20190312_0002.pdf", "Scan_20200511_0001.pdf"):
+        assert not "".join(page.extract_text() or "" for page in PdfReader(folder / scan).pages).strip()
+    with Image.open(folder / "Scan_20190312_0001.tif") as tiff:
+        assert tiff.n_frames == 2
+    for doc in EXPECTED["documents"]:
+        if "!" in doc["path"]:
+            mail, attachment = doc["path"].split("!")
+            message = email.message_from_bytes((folder / mail).read_bytes(), policy=policy.default)
+            assert [part.get_filename() for part in message.iter_attachments()] == [attachment]
