@@ -120,3 +120,31 @@ def test_framework_in_a_flat_folder_is_no_system(tmp_path):
         systems = {r[0] for r in con.execute("SELECT system FROM inventory").fetchall()}
     assert systems == {"Borgbjerg Hundeluft", "Borgbjerg Kolonihaver"}
     assert findings["Scan_0001.txt"] is None
+
+
+def test_sbsys_export_with_kle_case_numbers_and_cover_sheets(tmp_path):
+    root = tmp_path / "archive" / "SBSYS_Export_20240301"
+    texts = {
+        "27.69.48-G01-1-19 Omsorgssystem/Dokument 55120 - Kontrakt.txt":
+            "Borgbjerg Kommune - Dokumentforside\nSagsnr.: 27.69.48-G01-1-19\nSagstitel: Omsorgssystem\n"
+            "Dokumenttitel: Kontrakt underskrevet\nAkteret: 01.02.2019\n\f"
+            "Kontrakt mellem Borgbjerg Kommune og KMD A/S om levering af KMD Nexus\n\n"
+            "Borgere logger ind på borgerportalen med MitID.",
+        "27.69.48-G01-1-19 Omsorgssystem/Dokument 55121 - Bilag 5.txt": "Bilag 5 Servicemål\nOppetid 99,7 %.",
+        "13.05.00-G01-1-23 Egen løsning/Dokument 80000.txt":
+            "Udviklingskontrakt vedr. Borgbjerg Havneportal\n\nmellem Borgbjerg Kommune og Kodehuset ApS\n\n"
+            "Bådejere logger på med MitID via NemLog-in.",
+        "13.05.00-G01-1-23 Egen løsning/Dokument 80001.txt": "Kravspecifikation\n\nBorgbjerg Havneportal\n\n"
+                                                             "K1: Login med MitID.",
+    }
+    for path, text in texts.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    database = tmp_path / "inventory.duckdb"
+    run_discover([str(tmp_path / "archive")], str(database), runner="inline")
+    with db.reading(str(database)) as con:
+        findings = {p.rsplit("/", 1)[-1]: s for p, s in con.execute("SELECT path, system FROM document_findings").fetchall()}
+        inventory = {r[0]: r[1:] for r in con.execute("SELECT system, vendor, category FROM inventory").fetchall()}
+    assert inventory == {"KMD Nexus": ("KMD A/S", "shared"), "Borgbjerg Havneportal": ("Kodehuset ApS", "own")}
+    assert findings["Dokument 55121 - Bilag 5.txt"] == "KMD Nexus"
+    assert findings["Dokument 80001.txt"] == "Borgbjerg Havneportal"
