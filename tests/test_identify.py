@@ -34,7 +34,7 @@ FILES = {
 EXPECTED = {  # system → category
     "KMD Nexus": "shared",
     "Borgbjerg Hallerne Booking": "own",
-    "Jobnet": "common_public",
+    "Jobnet.dk": "common_public",
     "RenoWeb": "shared",
     "Borgbjerg Parkeringsapp": "own",
 }

@@ -1,20 +1,30 @@
 """Which system is a document about?
 
-Contract archives are usually filed by vendor and system ("EG/NetForvaltning Sundhed/Aftale …pdf");
-titles say "Aftale om …" / "Kontrakt vedr. …"; file names carry the system name next to words such as
-"Kontrakt", "Bilag 2" or "Databehandleraftale". This module turns those signals into one system name
-per document, and groups the main contract, its annexes, its data-processing agreement and copies
-into one candidate system — KL saw municipalities report "100+ TU-solutions" that were forms of one
-(Delrapport 1), so counting each document as a system would be wrong.
+Contract archives are filed in many ways. Filed by vendor and system ("EG/NetForvaltning Sundhed/
+Aftale …pdf") the folders say it; titles say "Aftale om …" / "Kontrakt vedr. …"; file names carry the
+system name next to words such as "Kontrakt", "Bilag 2" or "Databehandleraftale". Exported from an
+ESDH or contract-management system, documents sit in case folders ("2017-118203 Aftale - digital
+pladsanvisning") under an export root ("Acadre eksport 2024-02-29") and are called "Dok 1234567.pdf":
+then neither folder nor file name is the system, and the title page and parties clause
+(`tuscan.titles`) and a contract register (`tuscan.register`) say it. This module turns those
+signals into one system name per document, and groups the main contract, its annexes, its
+data-processing agreement, amendments and copies into one candidate system — KL saw municipalities
+report "100+ TU-solutions" that were forms of one (Delrapport 1), so counting each document as a
+system would be wrong.
 
 Signals, strongest first:
 1. folder: the folder under a vendor folder (Vendor/System/…);
-2. title: "Aftale om X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X" on the first page;
-3. a known system name (KL lists, KITOS) as the only one in the file name, or else on the first
-   page;
-4. a single folder that is neither a vendor nor generic ("Bilag", "Arkiv", "2021");
-5. the file name, with contract words and annex numbers removed.
-A copy (same content) takes the strongest signal of any of its paths.
+2. title: "Aftale om X", "Kontrakt vedr. X", "Tillæg nr. 3 til kontrakt om X", "Agreement for the
+   supply of X" on the first page (`tuscan.titles`); the vendor from the parties clause;
+3. a known system name (KL lists, KITOS, a contract register) as the only one in the file name, or
+   else on the first page;
+4. a known system name in an ESDH case title, or a single folder that is neither a vendor nor
+   generic ("Bilag", "Arkiv", "2021", case folders, export roots, "Journaliserede kopier");
+5. the file name, with contract words, annex and document numbers removed.
+A copy (same content) takes the strongest signal of any of its paths. In an ESDH case a document
+naming no system takes the one its case names (if the case names exactly one), and the case's
+vendor; a framework agreement's annexes each keep their own. An amendment that names its system
+with extra words joins the system whose name it contains. A contract register is about no system.
 """
 
 from __future__ import annotations
@@ -29,6 +39,19 @@ import duckdb
 from extractors.keywords import WEAK_MENTION, is_weak
 from tuscan.candidates import GROUP_TO_KIND, WEAK_LOGIN, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
+from tuscan.register import RegisterNames, parse_register
+from tuscan.titles import (
+    TITLE_WINDOW,
+    clean_title,
+    is_amendment,
+    is_framework,
+    is_register,
+    parties_vendor,
+    past_cover_sheet,
+    title_name,
+)
+
+__all__ = ["TITLE_WINDOW", "clean_title", "title_name", "name_signal", "document_candidates"]
 
 # Folders that organise an archive but name no system or vendor.
 GENERIC_FOLDERS = frozenset({
@@ -37,8 +60,27 @@ GENERIC_FOLDERS = frozenset({
     "copies", "old", "gammel", "gamle", "tidligere", "historik", "udløbne", "aktive", "igangværende",
     "databehandleraftaler", "databehandleraftale", "dba", "leverandører", "leverandoeraftaler",
     "leverandøraftaler", "it", "it-kontrakter", "it kontrakter", "udbud", "tilbud", "korrespondance",
-    "documents", "dokumenter", "misc", "archive", "contracts",
+    "documents", "dokumenter", "misc", "archive", "contracts", "journaliserede kopier", "journaliseret",
+    "journaliserede", "journal", "journalark", "akter", "sagsakter", "dokumentation", "eksport", "export",
 })
+# Words that organise an archive; a folder made only of them (and years) names nothing:
+# "Scannede kontrakter", "Kontrakter og aftaler 2019", "E-mails med kontrakter".
+GENERIC_WORDS = frozenset(w for f in GENERIC_FOLDERS for w in f.split()) | frozenset({
+    "scannede", "indscannede", "scans", "scan", "mails", "mail", "e-mails", "emails", "e-mail", "post", "indbakke",
+    "nye", "alle", "samlet", "samlede", "og", "med", "fra", "til", "af", "i", "the", "of", "and", "signed",
+    "underskrevne", "underskrevet", "originaler", "original", "pdf", "word", "eksporterede", "leverandøraftaler",
+    "kontraktarkiv", "kontraktmappe", "fællesdrev", "drev", "mappe", "ny", "gl", "gammelt", "afsluttede",
+})
+# ESDH / contract-management exports file each case as "2017-118203 Aftale - digital pladsanvisning"
+# (year, case number, case title): the folder is a case, not a vendor or a system.
+# Case numbers: "2017-118203" (year-number), "19/12345" (Acadre), "27.69.48-G01-1-17" (KLE
+# journal number, SBSYS); then the case title.
+_CASE_FOLDER = re.compile(
+    r"^(?:(?:19|20)\d\d[-./ ]\d{2,7}(?:[-./]\d{1,7})*|\d\d/\d{3,7}|\d\d\.\d\d(?:\.\d\d)?-[A-ZÆØÅ]\d\d-\d+-\d\d)"
+    r"(?:\s+|$)(?P<title>.*)$")
+# The folder an ESDH export is written to: "Acadre eksport 2024-02-29", "SBSYS udtræk", "WorkZone export".
+# "_" separates words here ("SBSYS_Export_20240301").
+_EXPORT_ROOT = re.compile(r"(?<![a-zæøå0-9])(?:eksport|export|udtræk|udtraek|dump)(?![a-zæøå])", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d([-_ ]\d\d?)?$")
 _COMPANY_FORM = re.compile(r"(?<!\w)(a/s|a-s|a\.s\.|aps|i/s|p/s|k/s|as|ltd|gmbh|ab|oy|inc)$", re.IGNORECASE)
 # Vendor names beyond the leading vendor words tuscan.names strips from system names.
@@ -52,15 +94,8 @@ _CONTRACT_WORDS = (
     r"aftale|kontrakt|licensaftale|serviceaftale|driftsaftale|leveranceaftale|rammeaftale|"
     r"tilslutningsaftale|databehandleraftale|databehandleraftalen|dba|tillæg|tillægsaftale|"
     r"ændringsbilag|allonge|bilag|underbilag|vilkår|brugervilkår|tilbud|ordrebekræftelse|"
-    r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev"
-)
-# "Aftale om levering af X", "Kontrakt vedr. X", "Databehandleraftale vedrørende X".
-_TITLE = re.compile(
-    rf"(?<!\w)(?:{_CONTRACT_WORDS})\s+(?:om|vedr\.?|vedrørende|angående|for|til)\s+"
-    r"(?:(?:levering|køb|drift|anvendelse|brug|licens|implementering)\s+(?:af|til)\s+)?"
-    r"(?:(?:systemet|løsningen|it-systemet|platformen)\s+)?"
-    r"[\"'“”«]?(?P<name>[^\n\"'“”»,.;:()]{3,60})",
-    re.IGNORECASE,
+    r"kopi|copy|udkast|draft|final|endelig|underskrevet|signeret|scannet|scan|version|ver|rev|"
+    r"dok|dokument|doc|document|journalnr|sagsnr|akt|aktnr|bilagsnr"
 )
 _FILENAME_NOISE = re.compile(
     rf"(?<!\w)(?:{_CONTRACT_WORDS}|nr|no|v\d+|\d+[a-z]?|[a-z]\d*|om|vedr|vedrørende|af|til|for|med|"
@@ -68,10 +103,10 @@ _FILENAME_NOISE = re.compile(
     re.IGNORECASE,
 )
 _COPY = re.compile(r"(?<!\w)(kopi|kopier|copy|dublet)(?!\w)", re.IGNORECASE)
-_TITLE_STOP = re.compile(r"\s+(?:mellem|between|indgået|af\s+\d|pr\.|dateret|\d{1,2}\.\s)", re.IGNORECASE)
 
 # Signal strengths, in the order of the module docstring; a copy takes its strongest path's signal.
 SYSTEM_FOLDER, TITLE, MENTION, FOLDER, FILENAME = 5, 4, 3, 2, 1
+REGISTER = -1   # a contract register: names many systems, is about none
 SIGNAL_NAMES = {SYSTEM_FOLDER: "vendor/system folder", TITLE: "title", MENTION: "text mention",
                 FOLDER: "folder", FILENAME: "file name"}
 
@@ -80,17 +115,54 @@ SIGNAL_NAMES = {SYSTEM_FOLDER: "vendor/system folder", TITLE: "title", MENTION: 
 class NameSignal:
     name: str | None
     vendor: str | None
-    strength: int          # SYSTEM_FOLDER … FILENAME, or 0 for no name
+    strength: int          # SYSTEM_FOLDER … FILENAME, 0 for no name, REGISTER for a contract register
     structured: bool       # filed as Vendor/System: a system even without TU evidence
+    amendment: bool = False  # an amendment or renewal ("Tillæg nr. 3 til kontrakt om X")
+    framework: bool = False  # a framework agreement (rammeaftale), whose annexes name the systems
 
 
 def is_generic_folder(name: str) -> bool:
-    """Folders such as "Bilag", "2021" or "Leverandøraftaler 2021" organise an archive; they name
-    neither a system nor a vendor."""
+    """Folders such as "Bilag", "2021", "Leverandøraftaler 2021", an ESDH case folder
+    ("2019-004512 Kontrakt - omsorgssystem") or an export root ("Acadre eksport 2024-02-29")
+    organise an archive; they name neither a system nor a vendor."""
     folded = name.strip().lower()
     without_years = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", folded).strip(" -_.")
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", folded)
     return (folded in GENERIC_FOLDERS or without_years in GENERIC_FOLDERS or bool(_YEAR.match(folded))
-            or not any(ch.isalpha() for ch in folded))
+            or (bool(words) and all(w in GENERIC_WORDS for w in words))
+            or not any(ch.isalpha() for ch in folded) or is_case_folder(name)
+            or bool(_EXPORT_ROOT.search(folded)))
+
+
+def is_case_folder(name: str) -> bool:
+    """An ESDH case folder: year and case number, then the case title."""
+    return bool(_CASE_FOLDER.match(name.strip()))
+
+
+def case_folder(path: str) -> str | None:
+    """The path of the innermost ESDH case folder a document is filed in, or None."""
+    folders = path.split("!")[0].split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        if is_case_folder(folders[i]):
+            return "/".join(folders[: i + 1])
+    return None
+
+
+def container_of(path: str) -> str | None:
+    """The e-mail or zip file a document belongs to: the path before "!" for a member, the path
+    itself for an e-mail (its body); None for other files."""
+    if "!" in path:
+        return path.split("!", 1)[0]
+    return path if path.lower().endswith((".eml", ".msg")) else None
+
+
+def case_title(path: str) -> str | None:
+    """The case title of the document's ESDH case folder ("Tilslutning - Aula"), or None."""
+    folder = case_folder(path)
+    if not folder:
+        return None
+    m = _CASE_FOLDER.match(folder.rsplit("/", 1)[-1].strip())
+    return m.group("title").strip() or None if m else None
 
 
 def looks_like_vendor(name: str) -> bool:
@@ -102,20 +174,6 @@ def folder_parts(path: str) -> list[str]:
     """The folders a document is filed in (a zip member is filed where its zip is)."""
     folders = path.split("!")[0].split("/")[:-1]
     return [f for f in folders if f and not is_generic_folder(f)]
-
-
-def clean_title(raw: str) -> str | None:
-    name = _TITLE_STOP.split(raw, maxsplit=1)[0].strip(" -–_")
-    return name if normalise(name) and len(name) >= 3 else None
-
-
-TITLE_WINDOW = 1500   # characters at the top of the first page where a title phrase counts
-
-
-def title_name(first_page: str) -> str | None:
-    """The system named by the first "Aftale om X" phrase near the top of the first page."""
-    m = _TITLE.search(first_page[:TITLE_WINDOW])
-    return clean_title(m.group("name")) if m else None
 
 
 def filename_name(path: str) -> str | None:
@@ -139,21 +197,33 @@ def folder_signal(path: str) -> NameSignal | None:
 def name_signal(path: str, first_page: str, find_names: Callable[[str], list[str]] | None = None
                 ) -> NameSignal:
     """Derive the system name for one document from its path, title and text. `find_names` returns
-    the known system names (KL lists, KITOS) mentioned in a text; it is only called when needed."""
+    the known system names (KL lists, KITOS, a contract register) mentioned in a text; it is only
+    called when needed. The vendor is the vendor folder's, else the parties clause's."""
     by_folder = folder_signal(path)
     if by_folder:
         return by_folder
     folders = folder_parts(path)
-    vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
+    folder_vendor = folders[0] if folders and looks_like_vendor(folders[0]) else None
+    if is_register(path, first_page):
+        # A contract register lists every contract's title and system: it is about none of them.
+        return NameSignal(None, None, REGISTER, False)
+    vendor = folder_vendor or parties_vendor(first_page)
     title = title_name(first_page)
     if title:
-        return NameSignal(title, vendor, TITLE, False)
+        return NameSignal(title, vendor, TITLE, False, is_amendment(first_page), is_framework(first_page))
     find_names = find_names or (lambda _text: [])
     for text in (file_stem(path), first_page):
         mentioned = set(find_names(text))
         if len(mentioned) == 1:
             return NameSignal(mentioned.pop(), vendor, MENTION, False)
-    if len(folders) == 1 and vendor is None:
+    # An ESDH case title ("Tilslutning - Aula") is written by a case worker, not the contract: a
+    # known system name in it is a folder-strength hint, the rest of its words are not a name.
+    case = case_title(path)
+    if case:
+        mentioned = set(find_names(case))
+        if len(mentioned) == 1:
+            return NameSignal(mentioned.pop(), vendor, FOLDER, False)
+    if len(folders) == 1 and folder_vendor is None:
         # A single folder that is neither a vendor nor generic may be a system ("Aula/") or a topic
         # ("Renovation/"): weaker than a title or a known name, stronger than a file name.
         return NameSignal(folders[0], None, FOLDER, False)
@@ -208,16 +278,42 @@ def _documents(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int = 2000) -> dict[str, str]:
-    """The start of the first page with text, for the documents whose folder names no system."""
+    """The start of the first page with text, for the documents whose folder names no system. An
+    ESDH cover sheet (Sagsnr., Dokumenttitel, …) in front of the contract is replaced by its
+    document title and the start of the next page, where the contract's title page is."""
     found: dict[str, str] = {}
     for i in range(0, len(hashes), chunk):
         rows = con.execute(
-            "SELECT sha256, substr(arg_min(text, page), 1, ?) FROM pages"
-            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0 GROUP BY sha256",
+            "SELECT sha256, list(substr(text, 1, ?) ORDER BY page) FROM ("
+            " SELECT sha256, page, text, row_number() OVER (PARTITION BY sha256 ORDER BY page) AS n FROM pages"
+            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0) WHERE n <= 2 GROUP BY sha256",
             [TITLE_WINDOW, hashes[i : i + chunk]],
         ).fetchall()
-        found.update(rows)
+        found.update((sha, past_cover_sheet(pages)) for sha, pages in rows)
     return found
+
+
+def _register_entries(con: duckdb.DuckDBPyConnection, unfiled: list[tuple], first_pages: dict[str, str]) -> list:
+    """The rows of every contract register among the documents, read from all their pages."""
+    shas = sorted({sha for _, path, sha in unfiled if sha and is_register(path, first_pages.get(sha, ""))})
+    entries = []
+    for sha in shas:
+        row = con.execute("SELECT string_agg(text, chr(10) ORDER BY page) FROM pages WHERE sha256 = ?",
+                          [sha]).fetchone()
+        entries.extend(parse_register(row[0] or "") if row else [])
+    return entries
+
+
+def with_register_names(names: list[str], register: RegisterNames, text: str) -> list[str]:
+    """Known names found in a text plus the register's system names found there, one per system."""
+    if not register:
+        return names
+    seen = {normalise(n) for n in names}
+    for name in register.find_in_text(text):
+        if normalise(name) not in seen:
+            seen.add(normalise(name))
+            names.append(name)
+    return names
 
 
 def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -269,6 +365,77 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
+def drop_frameworks(groups: dict[str, list[tuple]], first_pages: dict[str, str]) -> None:
+    """A framework agreement filed without a case folder (a flat folder of scans) that names two or
+    more of the archive's other systems is about none of them: its documents leave the inventory
+    unattributed, the systems keep only their own annexes' evidence."""
+    for key in list(groups):
+        members = groups[key]
+        if not all(s.framework for _, s in members):
+            continue
+        text = " " + normalise(" ".join(first_pages.get(doc[2] or "", "") for doc, _ in members)) + " "
+        others = [k for k in groups if k != key and k and f" {k} " in text]
+        if len(others) >= 2:
+            del groups[key]
+
+
+def join_amendments(groups: dict[str, list[tuple]]) -> None:
+    """An amendment or renewal that names its system with more words than the contract does
+    ("Tillæg til kontrakt om omsorgssystemet KMD Nexus") joins the system whose name it contains
+    word by word (the longest such name); other documents never join a shorter name, because
+    "Korsbæk Storskrald" and "Korsbæk Storskrald Erhverv" may be two products."""
+    keys = sorted(groups, key=lambda k: -len(k.split()))
+    for key in keys:
+        members = groups.get(key)
+        if not members or not all(s.amendment for _, s in members):
+            continue
+        tokens = key.split()
+        targets = [k for k in groups if k != key and k.split() and _contains(tokens, k.split())
+                   and not all(s.amendment for _, s in groups[k])]
+        if targets:
+            target = max(targets, key=lambda k: len(k.split()))
+            groups[target].extend(groups.pop(key))
+
+
+def _contains(tokens: list[str], part: list[str]) -> bool:
+    return any(tokens[i:i + len(part)] == part for i in range(len(tokens) - len(part) + 1))
+
+
+def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> None:
+    """In an ESDH export a case folder holds one contract and its annexes ("Bilag 2.pdf"): a document
+    whose own text names no system takes the system of its case when the case's documents name
+    exactly one; a document without a vendor takes the case's vendor when the case names one.
+    A case whose documents name several systems (a framework agreement and its annexes) passes
+    nothing on: each annex keeps its own system and evidence. Outside case folders an e-mail or a
+    zip file is such a case for its body and attachments ("mail.eml", "mail.eml!Kontrakt.pdf")."""
+    by_case: dict[str, list[int]] = defaultdict(list)
+    for document_id, path, _sha, _status in docs:
+        folder = case_folder(path) or container_of(path)
+        if folder and not signals[document_id].structured:
+            by_case[folder].append(document_id)
+    for members in by_case.values():
+        named = [signals[d] for d in members if signals[d].name and signals[d].strength >= MENTION]
+        names = {normalise(s.name) for s in named}
+        # A framework agreement whose case holds annexes for two or more systems is about none of
+        # them: its general requirements ("the solutions must support MitID") are no system's evidence.
+        annexes = {normalise(s.name) for s in named if not s.framework}
+        if len(annexes) >= 2:
+            for document_id in members:
+                if signals[document_id].framework:
+                    signals[document_id] = NameSignal(None, signals[document_id].vendor, 0, False)
+            named = [s for s in named if not s.framework]
+            names = annexes
+        vendors = {s.vendor for s in (signals[d] for d in members) if s.vendor}
+        for document_id in members:
+            own = signals[document_id]
+            if len(names) == 1 and REGISTER < own.strength < MENTION:
+                source = max(named, key=lambda s: s.strength)
+                own = NameSignal(source.name, own.vendor or source.vendor, source.strength, False)
+            if own.vendor is None and len(vendors) == 1:
+                own = NameSignal(own.name, next(iter(vendors)), own.strength, own.structured)
+            signals[document_id] = own
+
+
 def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher | None = None
                         ) -> list[Candidate]:
     """One candidate per system the archive shows, with the documents and hits behind it."""
@@ -284,8 +451,11 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         else:
             unfiled.append((document_id, path, sha))
     first_pages = _first_pages(con, sorted({sha for _, _, sha in unfiled if sha}))
+    register = RegisterNames(_register_entries(con, unfiled, first_pages))
+
     def find_names(text: str) -> list[str]:
-        return [m.name for m in known_names.find_in_text(text)] if known_names else []
+        names = [m.name for m in known_names.find_in_text(text)] if known_names else []
+        return with_register_names(names, register, text)
 
     for document_id, path, sha in unfiled:
         signals[document_id] = name_signal(path, first_pages.get(sha, ""), find_names)
@@ -306,6 +476,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
             if own.strength < strongest.strength or (
                     own.strength == strongest.strength and not own.structured and _COPY.search(path)):
                 signals[document_id] = strongest
+    inherit_case_signals(docs, signals)
     # Group documents by the system they name; a group becomes a candidate when it is filed as a
     # system (Vendor/System) or any of its documents has TU evidence.
     groups: dict[str, list[tuple]] = defaultdict(list)
@@ -313,6 +484,8 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         signal = signals[doc[0]]
         if signal.name:
             groups[normalise(signal.name)].append((doc, signal))
+    join_amendments(groups)
+    drop_frameworks(groups, first_pages)
     candidates = []
     for members in groups.values():
         evidence = []
@@ -324,10 +497,15 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         has_login = any(e.kind in ("login", "business_login") for e in evidence)
         if not (structured or has_login):
             continue
-        best = max((s for _, s in members), key=lambda s: s.strength)
-        vendor = next((s.vendor for _, s in members if s.vendor), None)
+        # The strongest signal; among equals the contract's own name rather than an amendment's, and
+        # a name written as a name ("KMD Digital Pladsanvisning") rather than in running text.
+        best = max((s for _, s in members),
+                   key=lambda s: (s.strength, not s.amendment, s.name != s.name.lower(), len(s.name)))
+        vendor = next((s.vendor for _, s in members if s.vendor), None) or register.vendor_for(best.name)
+        # A contract register's system column names the system as the municipality knows it.
+        name = (register.system_for(best.name, vendor) if register else None) or best.name
         candidates.append(Candidate(
-            name=best.name, source_kind="document", vendor=vendor, evidence=evidence,
+            name=name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
             other_names=other_names(best.name, vendor, members, first_pages, find_names, known_names),
         ))

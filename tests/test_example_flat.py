@@ -1,0 +1,131 @@
+"""`discover` on the flat example folder (examples/flat/generate.py, written into a temporary
+folder): scanned contracts read only by OCR and contracts attached to e-mails, no folder names —
+checked against examples/flat/expected.json."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from extractors import ocr
+from tests.conftest import REPO
+from tuscan import db
+from tuscan.discover import run_discover
+from tuscan.names import normalise
+
+HERE = REPO / "examples" / "flat"
+EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
+DOCUMENTS = [d for d in EXPECTED["documents"] if d["status"] != "container"]
+SYSTEMS = EXPECTED["systems"]
+NAME_MATCHING = {"Tabulex Børn": "'Tabulex Børn' is not matched to KL's 'Tabulex' (tuscan.names)"}
+
+
+@pytest.fixture(scope="module")
+def generator():
+    spec = importlib.util.spec_from_file_location("flat_generate", HERE / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scanned(generator, tmp_path_factory):
+    root = tmp_path_factory.mktemp("flat")
+    generator.generate(root / "folder")
+    path = root / "inventory.duckdb"
+    run_discover([str(root / "folder")], str(path), runner="inline")
+    with db.reading(str(path)) as con:
+        findings = {r[0]: {"status": r[1], "tu_evidence": r[2], "system": r[3]} for r in
+                    con.execute("SELECT path, status, tu_evidence, system FROM document_findings").fetchall()}
+        cols = [d[0] for d in con.execute("SELECT * FROM inventory LIMIT 0").description]
+        inventory = {r[0]: dict(zip(cols, r, strict=True)) for r in con.execute("SELECT * FROM inventory").fetchall()}
+    return findings, inventory
+
+
+def expected_document(doc: dict) -> dict:
+    if doc.get("ocr") and not ocr.available():
+        return {**doc, **doc["without_ocr"]}
+    return doc
+
+
+def find_row(want: dict, inventory: dict) -> dict | None:
+    for row in inventory.values():
+        if normalise(row["system"]) == normalise(want["system"]):
+            return row
+    return next((r for r in inventory.values() if want["matched_name"] and r["matched_name"] == want["matched_name"]),
+                None)
+
+
+def test_generator_is_reproducible_and_expected_json_is_current(generator, tmp_path):
+    first = [p.read_bytes() for p in generator.generate(tmp_path / "a")]
+    second = [p.read_bytes() for p in generator.generate(tmp_path / "b")]
+    assert first == second
+    assert generator.build_expected() == EXPECTED
+
+
+def _row(findings: dict, path: str) -> dict:
+    if path not in findings and "!" in path:
+        pytest.xfail("e-mail attachments are not read yet (the .eml reader is being built)")
+    return findings[path]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=[d["path"] for d in DOCUMENTS])
+def test_document_row(scanned, doc):
+    findings, inventory = scanned
+    want = expected_document(doc)
+    got = _row(findings, doc["path"])
+    assert got["status"] == want["status"]
+    assert got["tu_evidence"] == want["tu_evidence"]
+    if want["system"]:
+        if want["system"] in NAME_MATCHING:
+            pytest.xfail(NAME_MATCHING[want["system"]])
+        row = find_row(next(s for s in SYSTEMS if s["system"] == want["system"]), inventory)
+        assert row is not None and got["system"] == row["system"], (got, sorted(inventory))
+    else:
+        assert got["system"] in {None, doc.get("optional_system")}
+
+
+@pytest.mark.parametrize("want", SYSTEMS, ids=[s["system"] for s in SYSTEMS])
+def test_inventory_row(scanned, want):
+    findings, inventory = scanned
+    row = find_row(want, inventory)
+    if want["optional"]:
+        assert row is None or row["category"] == "not_tu"
+        return
+    docs = [d for d in DOCUMENTS if d["system"] == want["system"]]
+    if not ocr.available() and all(d.get("ocr") for d in docs):
+        pytest.skip("tesseract is not installed: the scans have no text")
+    if any(d["path"] not in findings for d in docs):
+        pytest.xfail("e-mail attachments are not read yet (the .eml reader is being built)")
+    if want["system"] in NAME_MATCHING:
+        pytest.xfail(NAME_MATCHING[want["system"]])
+    assert row is not None, sorted(inventory)
+    assert row["category"] == want["category"], row["reason"]
+    if want["vendor"]:
+        assert row["vendor"] == want["vendor"]
+
+
+def test_the_folder_is_what_it_claims(generator, tmp_path):
+    """Read back without tuscan: scans without a text layer, a two-page TIFF, e-mails with attachments."""
+    import email
+    from email import policy
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    folder = tmp_path / "folder"
+    generator.generate(folder)
+    assert all(f.is_file() for f in folder.iterdir())  # flat: no subfolders
+    for scan in ("Scan_20190312_0002.pdf", "Scan_20200511_0001.pdf"):
+        assert not "".join(page.extract_text() or "" for page in PdfReader(folder / scan).pages).strip()
+    with Image.open(folder / "Scan_20190312_0001.tif") as tiff:
+        assert tiff.n_frames == 2
+    for doc in EXPECTED["documents"]:
+        if "!" in doc["path"]:
+            mail, attachment = doc["path"].split("!")
+            message = email.message_from_bytes((folder / mail).read_bytes(), policy=policy.default)
+            assert [part.get_filename() for part in message.iter_attachments()] == [attachment]
