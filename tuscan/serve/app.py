@@ -544,6 +544,14 @@ async def value_error(request: Request, exc: Exception):
                     message="Det blev ikke gemt: " + str(exc))
 
 
+async def server_error(request: Request, exc: Exception):
+    # A bug, not a user error: say so in Danish, keep the details out of the page (they are in the log).
+    app: Tuscan = request.app.state.tuscan
+    return app.page(request, "message.html", 500, title="Der skete en fejl",
+                    message="Siden kunne ikke vises på grund af en fejl i tuscan. Intet er gemt fra denne "
+                            "forespørgsel. Se serverens log for detaljer.")
+
+
 def create_app(db: str, password: str | None = None) -> Starlette:
     """The app over the inventory at `db` (opened per request); `password` turns on sign-in."""
     tuscan = Tuscan(str(db), password)
@@ -569,7 +577,7 @@ def create_app(db: str, password: str | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=[Middleware(Guard)],
                     exception_handlers={HTTPException: http_error, DatabaseLocked: locked_error,
                                         DatabaseMissing: locked_error, InvalidValue: value_error,
-                                        UnknownSystem: value_error})
+                                        UnknownSystem: value_error, Exception: server_error})
     app.state.tuscan = tuscan
     return app
 
