@@ -253,3 +253,41 @@ def test_hostile_file_name_shows_as_text(page, fixture_server):
     sync_api.expect(page.locator("td.snippet mark").first).to_have_text("MitID")
     assert page.evaluate("() => document.querySelectorAll('main script').length") == 0
     assert page.errors == []
+
+
+HOLDER = """
+import sys
+from tuscan import db
+with db.writing(sys.argv[1], command="discover"):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_checklist_change_while_another_process_writes_is_refused_visibly(page, fixture_server, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    import tuscan.serve.app as serve_app
+
+    monkeypatch.setattr(serve_app, "WRITE_WAIT", 0.2)
+    page.goto(fixture_server.url + "/tjekliste/korsb%C3%A6k%20parkering")
+    before = fixture_server.query("SELECT count(*) FROM checklist_status")
+    row = page.locator("#punkt-central_pid_rid")
+    with fixture_server.app.state.tuscan.lock:      # the holder must not meet an open connection of ours
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(fixture_server.db)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, env={**os.environ})
+        assert holder.stdout.readline().strip() == "holding"
+    try:
+        row.get_by_label("Status").select_option("done")
+        row.get_by_role("button", name="Gem").click()
+        sync_api.expect(page.locator("#flash")).to_contain_text("ikke gemt")
+        sync_api.expect(row.locator(".who")).to_contain_text("Ikke startet")       # the row was not swapped
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    assert fixture_server.query("SELECT count(*) FROM checklist_status") == before
+    row.get_by_role("button", name="Gem").click()                                 # once it is done: stored
+    sync_api.expect(page.locator("#punkt-central_pid_rid .who")).to_contain_text("Afklaret")
+    sync_api.expect(page.locator("#flash")).to_have_count(0)

@@ -22,6 +22,34 @@
       if (target.type === "radio") target.focus();
     }
   });
+  // A form sent by htmx that the server refused (the database is being written by another process,
+  // a CSRF token went stale, …) must not fail silently: show the server's message above the page.
+  function flash(text) {
+    var box = document.getElementById("flash");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "flash";
+      box.className = "message error";
+      box.setAttribute("role", "alert");
+      var main = document.querySelector("main");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = text;
+    box.scrollIntoView({block: "nearest"});
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr, text = "Ikke gemt: serveren svarede med fejl " + xhr.status + ".";
+    var found = new DOMParser().parseFromString(xhr.responseText || "", "text/html").querySelector(".message");
+    if (found && found.textContent.trim()) text = found.textContent.trim().replace(/\s+/g, " ");
+    flash(text);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash("Ikke gemt: tuscan serve svarer ikke. Er den stoppet?");
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var box = document.getElementById("flash");
+    if (box) box.remove();
+  });
   document.addEventListener("click", function (event) {
     var back = event.target.closest && event.target.closest("[data-back]");
     if (back && window.history.length > 1) {
