@@ -40,6 +40,7 @@ from tuscan.errors import DatabaseLocked, DatabaseMissing, InvalidValue, TuscanE
 from tuscan.labels import (
     CATEGORY_LABELS,
     CATEGORY_ORDER,
+    CATEGORY_SHEETS,
     CHECKLIST_STATUS_LABELS,
     DOCUMENT_STATUS_LABELS,
     FLAG_LABELS,
@@ -84,7 +85,11 @@ def highlight(snippet, term) -> Markup:
     text = visible(snippet)
     if not term or term.startswith("http") or not text:
         return escape(text)
-    pattern = re.compile(re.escape(str(term)).replace(r"\ ", r"[\s-]*"), re.IGNORECASE)
+    # Spelled variously in the text ("Nem ID", "Nem-ID", "NEMID"): spaces and hyphens may sit anywhere.
+    letters = [re.escape(ch) for ch in str(term) if not ch.isspace() and ch != "-"]
+    if len(letters) < 3:
+        return escape(text)
+    pattern = re.compile(r"[\s\-]*".join(letters), re.IGNORECASE)
     out, last = [], 0
     for m in pattern.finditer(text):
         out += [escape(text[last:m.start()]), Markup("<mark>"), escape(m.group()), Markup("</mark>")]
@@ -120,7 +125,7 @@ def _environment() -> jinja2.Environment:
                        category=category_label, level=level_label, flag=flag_label, source=source_label,
                        kind=evidence_kind_label, listname=list_label, status=checklist_status_label)
     env.globals.update(
-        CATEGORY_LABELS=CATEGORY_LABELS, CATEGORY_ORDER=CATEGORY_ORDER, CATEGORIES=CATEGORIES, LEVELS=(LAV, BETYDELIG),
+        CATEGORY_LABELS=CATEGORY_LABELS, CATEGORY_SHEETS=CATEGORY_SHEETS, CATEGORY_ORDER=CATEGORY_ORDER, CATEGORIES=CATEGORIES, LEVELS=(LAV, BETYDELIG),
         FLAG_LABELS=FLAG_LABELS, SOURCE_LABELS=SOURCE_LABELS, CHECKLIST=CHECKLIST,
         CHECKLIST_STATUSES=CHECKLIST_STATUSES, CHECKLIST_STATUS_LABELS=CHECKLIST_STATUS_LABELS,
         DOCUMENT_STATUS_LABELS=DOCUMENT_STATUS_LABELS, RUN_KIND_LABELS=RUN_KIND_LABELS,
