@@ -32,7 +32,14 @@ PAGES = ["/", "/systemer", "/systemer?kategori=own&sort=score&retning=ned&q=kors
 
 @pytest.fixture
 def fixture_db(tmp_path) -> Path:
+    """A private copy of the output fixture, for tests that write."""
     return build_output_db(tmp_path / "inventory.duckdb")
+
+
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory) -> Path:
+    """The output fixture shared by the tests that only read (or whose writes must be refused)."""
+    return build_output_db(tmp_path_factory.mktemp("serve-http") / "inventory.duckdb")
 
 
 def client(db, **kwargs) -> TestClient:
@@ -53,8 +60,8 @@ def inventory_row(db, system):
 
 # --- pages ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", PAGES)
-def test_every_page_answers_in_danish(fixture_db, url):
-    r = client(fixture_db).get(url)
+def test_every_page_answers_in_danish(shared_db, url):
+    r = client(shared_db).get(url)
     assert r.status_code == 200
     assert '<html lang="da">' in r.text
     assert "Oversigt" in r.text and "Gennemgang" in r.text and "Leverandører" in r.text
@@ -72,8 +79,8 @@ def test_pages_on_a_real_inventory(example_db_copy):
     assert page.count('class="checklist-item"') == 8
 
 
-def test_security_headers_and_cookies(fixture_db):
-    app = create_app(str(fixture_db))
+def test_security_headers_and_cookies(shared_db):
+    app = create_app(str(shared_db))
     r = TestClient(app).get("/")
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
@@ -84,8 +91,8 @@ def test_security_headers_and_cookies(fixture_db):
     assert not re.search(r"<script(?![^>]*\bsrc=)", r.text) and " style=" not in r.text
 
 
-def test_hostile_text_is_escaped(fixture_db):
-    c = client(fixture_db)
+def test_hostile_text_is_escaped(shared_db):
+    c = client(shared_db)
     page = c.get("/system/korsbæk booking").text + c.get("/").text
     assert EVIL_NAME not in page and "<script>alert(2)" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
@@ -119,12 +126,12 @@ POSTS = [("/beslutning/aula", {"category": "own"}), ("/fortryd/1", {}),
 
 
 @pytest.mark.parametrize(("url", "form"), POSTS)
-def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(fixture_db, url, form):
-    c = client(fixture_db)
+def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(shared_db, url, form):
+    c = client(shared_db)
     assert c.post(url, data=form).status_code == 403
     r = c.post(url, data={**form, "csrf": "0" * 64})
     assert r.status_code == 403 and "CSRF" in r.text
-    with database.reading(fixture_db) as con:
+    with database.reading(shared_db) as con:
         assert con.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM checklist_status").fetchone()[0] == 0
 
@@ -254,8 +261,8 @@ def test_document_route_serves_stored_files_inside_the_root_only(fixture_db, tmp
         assert r.status_code == 404 and "import" not in r.text
 
 
-def test_pdf_evidence_links_open_at_the_page(fixture_db):
-    page = client(fixture_db).get("/system/korsbæk byggesag").text
+def test_pdf_evidence_links_open_at_the_page(shared_db):
+    page = client(shared_db).get("/system/korsbæk byggesag").text
     assert 'href="/dokument/2#page=3"' in page
 
 
@@ -279,8 +286,8 @@ def test_binding_a_non_loopback_address_needs_a_secret(monkeypatch, tmp_path):
     assert result.exit_code == 0 and "http://127.0.0.1:8765/" in result.output
 
 
-def test_password_guards_every_page(fixture_db):
-    c = TestClient(create_app(str(fixture_db), password="hemmelig"))
+def test_password_guards_every_page(shared_db):
+    c = TestClient(create_app(str(shared_db), password="hemmelig"))
     r = c.get("/systemer", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     page = c.get("/login")
@@ -293,12 +300,12 @@ def test_password_guards_every_page(fixture_db):
     assert c.get("/systemer").status_code == 200
 
 
-def test_vendor_letter_lists_solutions_and_asks_the_checklist(fixture_db):
+def test_vendor_letter_lists_solutions_and_asks_the_checklist(shared_db):
     import io
 
     from docx import Document
 
-    r = client(fixture_db).get("/leverandoerer/brev?leverandoer=Bytorvet IT&kommune=Korsbæk Kommune")
+    r = client(shared_db).get("/leverandoerer/brev?leverandoer=Bytorvet IT&kommune=Korsbæk Kommune")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     doc = Document(io.BytesIO(r.content))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -307,8 +314,8 @@ def test_vendor_letter_lists_solutions_and_asks_the_checklist(fixture_db):
     assert "Korsbæk Kommune" in text and "PID- eller RID-numre" in text and "NL3 Broker" in text
 
 
-def test_exports_reuse_report_and_share(fixture_db):
-    c = client(fixture_db)
+def test_exports_reuse_report_and_share(shared_db):
+    c = client(shared_db)
     r = c.get("/eksport/rapport.html")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"] and "Korsbæk Byggesag" in r.text
     assert c.get("/eksport/rapport.xlsx").content[:2] == b"PK"
