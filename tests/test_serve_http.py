@@ -42,8 +42,11 @@ def shared_db(tmp_path_factory) -> Path:
     return build_output_db(tmp_path_factory.mktemp("serve-http") / "inventory.duckdb")
 
 
+BASE = "http://127.0.0.1:8765"
+
+
 def client(db, **kwargs) -> TestClient:
-    c = TestClient(create_app(str(db), **kwargs))
+    c = TestClient(create_app(str(db), **kwargs), base_url=BASE)
     c.get("/eksport")           # the first page sets the CSRF cookie
     return c
 
@@ -81,7 +84,7 @@ def test_pages_on_a_real_inventory(example_db_copy):
 
 def test_security_headers_and_cookies(shared_db):
     app = create_app(str(shared_db))
-    r = TestClient(app).get("/")
+    r = TestClient(app, base_url=BASE).get("/")
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -287,7 +290,7 @@ def test_binding_a_non_loopback_address_needs_a_secret(monkeypatch, tmp_path):
 
 
 def test_password_guards_every_page(shared_db):
-    c = TestClient(create_app(str(shared_db), password="hemmelig"))
+    c = TestClient(create_app(str(shared_db), password="hemmelig"), base_url="http://192.168.1.5:8765")
     r = c.get("/systemer", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     page = c.get("/login")
@@ -322,3 +325,19 @@ def test_exports_reuse_report_and_share(shared_db):
     assert c.get("/eksport/kl.parquet?kommune=Korsbæk Kommune&kode=101").content[:4] == b"PAR1"
     r = c.get("/eksport/kl.parquet?kommune=Korsbæk&kode=1")
     assert r.status_code == 400 and "kommunenummer" in r.text
+
+
+def test_only_loopback_names_are_answered_without_a_secret(shared_db):
+    rebound = TestClient(create_app(str(shared_db)), base_url="http://angriber.example:8765")
+    r = rebound.get("/systemer")
+    assert r.status_code == 400 and "Korsbæk" not in r.text and "127.0.0.1" in r.text
+    assert TestClient(create_app(str(shared_db)), base_url="http://localhost:8765").get("/").status_code == 200
+
+
+def test_a_post_from_another_site_is_refused_even_with_the_token(shared_db):
+    c = client(shared_db)
+    r = c.post("/beslutning/aula", data={"csrf": token(c), "category": "own"},
+               headers={"Origin": "http://angriber.example"})
+    assert r.status_code == 403 and "anden hjemmeside" in r.text
+    with database.reading(shared_db) as con:
+        assert con.execute("SELECT count(*) FROM decisions WHERE system = 'Aula'").fetchone()[0] == 0

@@ -59,9 +59,10 @@ def serve(db: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, password:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    from tuscan.serve.app import create_app
+    from tuscan.serve.app import LOOPBACK_NAMES, create_app
 
     secret = access_secret(password)
     check_bind(host, secret)
-    uvicorn.run(create_app(db, password=secret), host=host, port=port, log_level="warning",
+    app = create_app(db, password=secret, hosts=LOOPBACK_NAMES | {host})
+    uvicorn.run(app, host=host, port=port, log_level="warning",
                 server_header=False, date_header=False)

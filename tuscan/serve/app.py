@@ -134,10 +134,14 @@ def _environment() -> jinja2.Environment:
 
 
 # --- the app ----------------------------------------------------------------------------------------
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 class Tuscan:
-    def __init__(self, db: str, password: str | None):
+    def __init__(self, db: str, password: str | None, hosts: frozenset[str] = LOOPBACK_NAMES):
         self.db = db
         self.password = password
+        self.hosts = hosts
         self.key = secrets.token_bytes(32)            # signs session cookies; new on every start
         self.lock = threading.Lock()
         self.env = _environment()
@@ -182,7 +186,17 @@ class Guard(BaseHTTPMiddleware):
         request.state.csrf = secrets.token_hex(32) if fresh else token
         request.state.who = unquote(request.cookies.get(WHO_COOKIE, "")) or getpass.getuser()
         open_paths = request.url.path == "/login" or request.url.path.startswith("/static/")
-        if not open_paths and not app.signed_in(request):
+        host = (request.url.hostname or "").strip("[]").lower()
+        origin = request.headers.get("origin")
+        if not app.password and host not in app.hosts:
+            # Without an access secret only loopback names are answered: a web page whose name an
+            # attacker re-points at 127.0.0.1 (DNS rebinding) must not read the inventory.
+            response = app.page(request, "message.html", 400, title="Ukendt adresse",
+                                message="tuscan serve svarer kun på 127.0.0.1 og localhost.")
+        elif request.method == "POST" and origin and origin != "null" and origin != f"{request.url.scheme}://{request.url.netloc}":
+            response = app.page(request, "message.html", 403, title="Afvist",
+                                message="Formularen kom fra en anden hjemmeside og blev afvist.")
+        elif not open_paths and not app.signed_in(request):
             if request.method == "GET":
                 response = RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
             else:
@@ -557,9 +571,10 @@ async def server_error(request: Request, exc: Exception):
                             "forespørgsel. Se serverens log for detaljer.")
 
 
-def create_app(db: str, password: str | None = None) -> Starlette:
-    """The app over the inventory at `db` (opened per request); `password` turns on sign-in."""
-    tuscan = Tuscan(str(db), password)
+def create_app(db: str, password: str | None = None, hosts: frozenset[str] = LOOPBACK_NAMES) -> Starlette:
+    """The app over the inventory at `db` (opened per request); `password` turns on sign-in (and then
+    any host name is answered); without it only the names in `hosts` are."""
+    tuscan = Tuscan(str(db), password, frozenset(h.strip("[]").lower() for h in hosts))
     routes = [
         Route("/", oversigt),
         Route("/systemer", systemer),

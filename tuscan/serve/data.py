@@ -81,8 +81,8 @@ class SystemFilter:
         if self.vendor == "(ingen)":
             clauses.append("vendor IS NULL")
         elif self.vendor:
-            clauses.append("vendor = ?")
-            params.append(self.vendor)
+            clauses.append("vendor ILIKE ? ESCAPE '!'")
+            params.append("%" + self.vendor.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
