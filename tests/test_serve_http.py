@@ -18,7 +18,9 @@ from click.testing import CliRunner
 
 from tests.output_fixtures import EVIL_NAME, build_output_db
 from tuscan import db as database
+from tuscan.classify import classify
 from tuscan.cli import main
+from tuscan.decisions import record_decision
 from tuscan.serve import ServeRefused, check_bind, is_loopback
 
 warnings.filterwarnings("ignore", message=".*httpx.*")   # Starlette prefers httpx2; httpx works
@@ -341,3 +343,31 @@ def test_a_post_from_another_site_is_refused_even_with_the_token(shared_db):
     assert r.status_code == 403 and "anden hjemmeside" in r.text
     with database.reading(shared_db) as con:
         assert con.execute("SELECT count(*) FROM decisions WHERE system = 'Aula'").fetchone()[0] == 0
+
+
+def test_orphaned_decisions_are_in_the_review_queue(example_db_copy):
+    with database.writing(example_db_copy) as con:
+        record_decision(con, "Tabulex", "shared", decided_by="anne")
+        # A decision whose system a later run no longer finds (renamed, merged, gone).
+        con.execute("INSERT INTO decisions (system, system_key, category, decided_by)"
+                    " VALUES ('Gammelt Fagsystem', 'gammelt fagsystem', 'own', 'anne')")
+        orphan = con.execute("SELECT max(decision_id) FROM decisions").fetchone()[0]
+        classify(con)
+    c = client(example_db_copy)
+    page = c.get("/gennemgang").text
+    assert "Beslutninger uden system (1)" in page and "<td>Gammelt Fagsystem</td>" in page
+    assert "<td>Tabulex</td>" not in page                  # its system is there: not an orphan
+    assert 'id="fig-queue">1<' in c.get("/").text
+    c.post(f"/fortryd/{orphan}", data={"csrf": token(c), "next": "/gennemgang"})
+    assert "Beslutninger uden system (0)" in c.get("/gennemgang").text
+
+
+def test_the_app_works_offline_with_its_vendored_htmx():
+    from tuscan.serve.app import HERE, HTMX
+
+    assert (HERE / "static" / HTMX).read_text(encoding="utf-8").startswith("var htmx=function()")
+    assert "Zero-Clause BSD" in (HERE / "static" / "htmx-LICENSE.txt").read_text(encoding="utf-8")
+    for template in (HERE / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=\"(https?:)?//", text), template.name     # nothing from the network
+        assert " style=" not in text and "<style" not in text, template.name       # the CSP allows no inline style

@@ -16,6 +16,7 @@ import hmac
 import mimetypes
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 from datetime import datetime
@@ -25,6 +26,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 import jinja2
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -429,12 +431,22 @@ async def eksport(request: Request):
 
 async def eksport_fil(request: Request):
     """The existing outputs (tuscan.report, tuscan.share) written to a temporary file and sent."""
+    app: Tuscan = request.app.state.tuscan
+    kind = request.path_params["kind"]
+    if kind not in ("rapport.html", "rapport.xlsx", "kl.parquet"):
+        raise HTTPException(404, "Ingen sådan eksport.")
+    folder = Path(tempfile.mkdtemp(prefix="tuscan-serve-"))
+    try:
+        return await _export(request, app, kind, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+async def _export(request: Request, app: Tuscan, kind: str, folder: Path) -> Response:
     from tuscan.report import write_report
     from tuscan.share import export_share
 
-    app: Tuscan = request.app.state.tuscan
-    kind = request.path_params["kind"]
-    folder = Path(tempfile.mkdtemp(prefix="tuscan-serve-"))
     if kind == "rapport.html":
         out = folder / "tuscan-rapport.html"
         await run_in_threadpool(lambda: _locked(app, lambda: write_report(app.db, html=out)))
@@ -443,7 +455,7 @@ async def eksport_fil(request: Request):
         out = folder / "tuscan-rapport.xlsx"
         await run_in_threadpool(lambda: _locked(app, lambda: write_report(app.db, xlsx=out)))
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif kind == "kl.parquet":
+    else:   # kl.parquet
         out = folder / "tuscan-kl.parquet"
         municipality = request.query_params.get("kommune", "")
         code = request.query_params.get("kode", "")
@@ -452,12 +464,13 @@ async def eksport_fil(request: Request):
         except TuscanError as exc:
             if isinstance(exc, DatabaseLocked | DatabaseMissing):
                 raise
+            shutil.rmtree(folder, ignore_errors=True)
             return app.page(request, "eksport.html", 400, error=str(exc))
         media = "application/vnd.apache.parquet"
-    else:
-        raise HTTPException(404, "Ingen sådan eksport.")
-    # Downloaded, never shown in the app's origin (the report has scripts of its own).
-    return FileResponse(out, media_type=media, filename=out.name, content_disposition_type="attachment")
+    # Downloaded, never shown in the app's origin (the report has scripts of its own); the temporary
+    # folder goes once the file is sent.
+    return FileResponse(out, media_type=media, filename=out.name, content_disposition_type="attachment",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
 def _locked(app: Tuscan, fn):
