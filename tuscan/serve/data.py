@@ -131,7 +131,8 @@ def overview(con: duckdb.DuckDBPyConnection) -> dict:
         "SELECT run_id, kind, status, started_at, finished_at, error FROM runs ORDER BY run_id DESC LIMIT 8"))
     columns, rows = run_query(con, "unreadable_documents")
     unreadable = [dict(zip(columns, r, strict=True)) for r in rows]
-    ids = dict(con.execute("SELECT path, document_id FROM document_findings").fetchall())
+    ids = dict(con.execute("SELECT path, document_id FROM document_findings"
+                           " WHERE status IN ('error', 'unsupported', 'no_text')").fetchall())
     for u in unreadable:
         u["document_id"] = ids.get(u["path"])
     return {
