@@ -222,8 +222,11 @@ def test_locked_database_is_reported_and_a_form_refused_not_lost(fixture_db, mon
 
 
 def test_missing_database_is_a_danish_message(tmp_path):
-    r = client(tmp_path / "none.duckdb").get("/")
+    c = client(tmp_path / "none.duckdb")
+    r = c.get("/")
     assert r.status_code == 503 and "Databasen findes ikke endnu" in r.text
+    r = c.post("/beslutning/aula", data={"csrf": token(c), "category": "own"})
+    assert r.status_code == 503 and not (tmp_path / "none.duckdb").exists()
 
 
 # --- the document route ---------------------------------------------------------------------------

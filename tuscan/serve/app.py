@@ -157,6 +157,8 @@ class Tuscan:
 
     async def write(self, fn):
         def run():
+            if not Path(self.db).exists():      # a form must not create an empty inventory
+                raise DatabaseMissing(f"{self.db} does not exist yet; run `tuscan discover` first")
             with self.lock, database.writing(self.db, wait=WRITE_WAIT, command="serve") as con:
                 return fn(con)
         return await run_in_threadpool(run)
@@ -576,6 +578,11 @@ async def value_error(request: Request, exc: Exception):
                     message="Det blev ikke gemt: " + str(exc))
 
 
+async def tuscan_error(request: Request, exc: TuscanError):
+    app: Tuscan = request.app.state.tuscan
+    return app.page(request, "message.html", 500, title="Fejl", message="tuscan kunne ikke gøre det: " + str(exc))
+
+
 async def server_error(request: Request, exc: Exception):
     # A bug, not a user error: say so in Danish, keep the details out of the page (they are in the log).
     app: Tuscan = request.app.state.tuscan
@@ -610,7 +617,8 @@ def create_app(db: str, password: str | None = None, hosts: frozenset[str] = LOO
     app = Starlette(routes=routes, middleware=[Middleware(Guard)],
                     exception_handlers={HTTPException: http_error, DatabaseLocked: locked_error,
                                         DatabaseMissing: locked_error, InvalidValue: value_error,
-                                        UnknownSystem: value_error, Exception: server_error})
+                                        UnknownSystem: value_error, TuscanError: tuscan_error,
+                                        Exception: server_error})
     app.state.tuscan = tuscan
     return app
 
