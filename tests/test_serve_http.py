@@ -269,6 +269,40 @@ def test_document_route_serves_stored_files_inside_the_root_only(fixture_db, tmp
         assert r.status_code == 404 and "import" not in r.text
 
 
+def test_document_route_opens_members_of_zip_files(fixture_db, tmp_path):
+    import hashlib
+    import io
+    import zipfile
+
+    root = tmp_path / "arkiv"
+    root.mkdir()
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("Bilag/Aftale.pdf", b"%PDF-1.4 indre")
+    with zipfile.ZipFile(root / "pakke.zip", "w") as z:
+        z.writestr("Kontrakt.pdf", b"%PDF-1.4 ydre")
+        z.writestr("bilag.zip", inner.getvalue())
+        z.writestr("../../udenfor.txt", b"navnet er kun en etiket")
+    rows = [(200, "pakke.zip!Kontrakt.pdf", b"%PDF-1.4 ydre"), (201, "pakke.zip!bilag.zip!Bilag/Aftale.pdf",
+            b"%PDF-1.4 indre"), (202, "pakke.zip!../../udenfor.txt", b"navnet er kun en etiket"),
+            (203, "pakke.zip!Mangler.pdf", b"")]
+    with database.writing(fixture_db) as con:
+        for doc_id, path, body in rows:
+            con.execute("INSERT INTO documents (document_id, root, path, container, sha256, first_seen_run,"
+                        " last_seen_run) VALUES (?, ?, ?, 'pakke.zip', ?, 1, 1)",
+                        [doc_id, str(root), path, hashlib.sha256(body).hexdigest()])
+    c = client(fixture_db)
+    r = c.get("/dokument/200")
+    assert r.status_code == 200 and r.content == b"%PDF-1.4 ydre" and r.headers["content-type"] == "application/pdf"
+    assert c.get("/dokument/201").content == b"%PDF-1.4 indre"
+    r = c.get("/dokument/202")            # read from inside the zip, never from the disk
+    assert r.status_code == 200 and r.content == b"navnet er kun en etiket"
+    assert c.get("/dokument/203").status_code == 404          # no such member
+    with database.writing(fixture_db) as con:
+        con.execute("UPDATE documents SET sha256 = 'ab' WHERE document_id = 200")
+    assert c.get("/dokument/200").status_code == 404          # not what tuscan scanned
+
+
 def test_pdf_evidence_links_open_at_the_page(shared_db):
     page = client(shared_db).get("/system/korsbæk byggesag").text
     assert 'href="/dokument/2#page=3"' in page

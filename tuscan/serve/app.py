@@ -488,7 +488,7 @@ def resolve_document(root: str, path: str) -> Path:
         raise PermissionError("the document's root is not a folder on this machine")
     parts = PurePosixPath(path).parts
     if (not parts or PurePosixPath(path).is_absolute() or any(p in ("..", ".", "") for p in parts)
-            or "\\" in path or "\x00" in path or "!" in path):
+            or "\\" in path or "\x00" in path):
         raise PermissionError("the stored path is not a plain path inside the root")
     base = Path(root).resolve(strict=True)
     target = (base / Path(*parts)).resolve(strict=True)
@@ -499,6 +499,51 @@ def resolve_document(root: str, path: str) -> Path:
     return target
 
 
+def read_zip_member(archive: Path, chain: list[str], sha256: str | None) -> bytes:
+    """The bytes of a member of a zip file tuscan scanned (`a.zip!b.zip!c.pdf` → chain [b.zip, c.pdf]),
+    read in memory with the zip reader's own limits; the result must hash to what tuscan stored.
+    FileNotFoundError when the member is gone or is not what was scanned."""
+    from extractors import Limits
+    from extractors.base import ExtractorError
+    from extractors.zip import member_label, open_zip, read_member
+
+    limits = Limits()
+    data = archive.read_bytes()
+    try:
+        for name in chain:
+            zf = open_zip(data, "zip archive")
+            info = next((i for i in zf.infolist() if not i.is_dir() and member_label(i) == name), None)
+            if info is None:
+                raise FileNotFoundError(name)
+            data = read_member(zf, info, limits.max_file_bytes, limits.zip_max_ratio)
+    except ExtractorError as exc:
+        raise FileNotFoundError(str(exc)) from None
+    if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+        raise FileNotFoundError("the member changed since it was scanned")
+    return data
+
+
+def _document_response(body: bytes | Path, name: str) -> Response:
+    media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # PDFs and plain text open in the browser (a PDF at #page=N); everything else is downloaded, so
+    # an HTML or SVG file from the archive never runs in the app's origin.
+    inline = media == "application/pdf" or media.startswith("text/plain")
+    if media.startswith("text/plain"):
+        media = "text/plain; charset=utf-8"
+    media = media if inline else "application/octet-stream"
+    disposition = "inline" if inline else "attachment"
+    if isinstance(body, Path):
+        response = FileResponse(body, media_type=media, filename=name, content_disposition_type=disposition)
+    else:
+        response = Response(body, media_type=media, headers={
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name, safe='')}"})
+    # Nothing in a stored file may run as the app: no scripts, no framing; only the PDF viewer keeps
+    # working (a CSP sandbox would block it).
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'" + (
+        "" if media == "application/pdf" else "; sandbox")
+    return response
+
+
 async def dokument(request: Request):
     app: Tuscan = request.app.state.tuscan
     try:
@@ -506,34 +551,29 @@ async def dokument(request: Request):
     except ValueError:
         raise HTTPException(404, "Intet sådant dokument.") from None
     row = await app.read(lambda con: con.execute(
-        "SELECT root, path, container, origin FROM documents WHERE document_id = ?", [document_id]).fetchone())
+        "SELECT root, path, container, origin, sha256 FROM documents WHERE document_id = ?", [document_id]).fetchone())
     if row is None:
         raise HTTPException(404, "Intet sådant dokument i inventaret.")
-    root, path, container, origin = row
+    root, path, container, origin, sha256 = row
     if origin != "archive":
         raise HTTPException(404, f"Dokumentet er hentet fra hjemmesiden og ligger ikke i et scannet arkiv: {path}")
-    if container or "!" in path:
-        raise HTTPException(404, f"Dokumentet ligger inde i arkivfilen {container or path.split('!')[0]}; "
-                                 "åbn arkivet for at se det.")
+    chain: list[str] = []
+    if container:
+        if not path.startswith(container + "!") or not container.lower().endswith(".zip"):
+            raise HTTPException(404, f"Dokumentet ligger inde i {container} og kan ikke åbnes herfra; "
+                                     "åbn den fil for at se det.")
+        chain = path[len(container) + 1:].split("!")
+        path = container
     try:
         target = await run_in_threadpool(resolve_document, root, path)
+        if chain:
+            body = await run_in_threadpool(read_zip_member, target, chain, sha256)
+            return _document_response(body, chain[-1].rsplit("/", 1)[-1])
     except PermissionError:
         raise HTTPException(403, "Dokumentet kan ikke vises: stien fører uden for den scannede mappe.") from None
     except (FileNotFoundError, OSError):
-        raise HTTPException(404, "Filen findes ikke længere på den gemte placering.") from None
-    media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    # PDFs and plain text open in the browser (a PDF at #page=N); everything else is downloaded, so
-    # an HTML or SVG file from the archive never runs in the app's origin.
-    inline = media == "application/pdf" or media.startswith("text/plain")
-    if media.startswith("text/plain"):
-        media = "text/plain; charset=utf-8"
-    response = FileResponse(target, media_type=media if inline else "application/octet-stream",
-                            filename=target.name, content_disposition_type="inline" if inline else "attachment")
-    # Nothing in a stored file may run as the app: no scripts, no framing; only the PDF viewer keeps
-    # working (a CSP sandbox would block it).
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'" + (
-        "" if media == "application/pdf" else "; sandbox")
-    return response
+        raise HTTPException(404, "Filen findes ikke længere på den gemte placering (eller er ændret).") from None
+    return _document_response(target, target.name)
 
 
 async def login_page(request: Request):
