@@ -157,6 +157,14 @@ def system_detail(con: duckdb.DuckDBPyConnection, key: str) -> dict | None:
     system["web"] = dicts(con.execute(
         "SELECT page_url, link_text, target_url, login_verified, verification FROM web_findings WHERE system = ?"
         " ORDER BY target_url, page_url", [system["system"]]))
+    # Keyword hits in the system's documents that do not count (traps, negations, signature blocks),
+    # with the reason: the DPO sees why a NemID in the text did not make it a TU-solution.
+    system["excluded"] = dicts(con.execute(
+        "SELECT d.document_id, d.path, h.page, h.term, h.matched, h.snippet, h.excluded_by"
+        " FROM document_systems ds JOIN documents d ON d.document_id = ds.document_id"
+        " JOIN hits h ON h.sha256 = d.sha256"
+        " WHERE ds.system_id = ? AND h.excluded_by IS NOT NULL AND d.missing_since_run IS NULL"
+        " ORDER BY d.path, h.page, h.\"offset\" LIMIT 200", [system["system_id"]]))
     system["history"] = decision_history(con, key)
     return system
 
