@@ -95,7 +95,10 @@ def test_decision_history_and_undo(fixture_db):
         assert none == []
 
 
-def test_new_queries_have_headers():
+def test_new_queries_have_headers_that_name_their_columns(fixture_db):
     queries = {q.name: q for q in list_queries()}
     for name in ("checklist_status", "decisions_this_month"):
-        assert queries[name].title and len(queries[name].description) > 40 and queries[name].columns
+        assert queries[name].title and len(queries[name].description) > 40
+        with database.reading(fixture_db) as con:
+            columns, _ = run_query(con, name)
+        assert [c for c, _ in queries[name].columns] == columns
