@@ -1,4 +1,11 @@
-"""A person's decisions about systems: stored in their own table, never overwritten by a flow."""
+"""A person's decisions about systems: stored in their own tables, never overwritten by a flow.
+
+`tuscan decide` and the web app (`tuscan serve`) both record through these functions, so a decision
+made in either place is the same row. Besides decisions (category, level, note) a person records the
+status of each own solution's checklist items (Delrapport 1, "Tjekliste for egne løsninger"), and can
+take a decision back (undo): the undone decision moves to `decision_undos`, so classification no longer
+sees it and the history still shows it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import duckdb
 
 from tuscan.errors import InvalidValue, UnknownSystem
 from tuscan.names import NameMatcher, normalise
-from tuscan.rules import BETYDELIG, CATEGORIES, LAV
+from tuscan.rules import BETYDELIG, CATEGORIES, CHECKLIST_KEYS, CHECKLIST_STATUSES, LAV
 
 
 def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]:
@@ -27,6 +34,11 @@ def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]
     raise UnknownSystem(f"no system called {system!r} in the inventory.{hint}")
 
 
+def find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]:
+    """(system name, system key) of the inventory system a person meant; UnknownSystem if none."""
+    return _find_system(con, system)
+
+
 def record_decision(con: duckdb.DuckDBPyConnection, system: str, category: str, *, level: str | None = None,
                     note: str | None = None, decided_by: str | None = None) -> str:
     """Store a decision; returns a one-line confirmation. The inventory must know the system."""
@@ -41,3 +53,56 @@ def record_decision(con: duckdb.DuckDBPyConnection, system: str, category: str, 
         [name, key, category, level, note, who],
     )
     return f"Recorded: {name} → {category}" + (f", {level}" if level else "") + f" (by {who})"
+
+
+def decision_history(con: duckdb.DuckDBPyConnection, system_key: str) -> list[dict]:
+    """Every decision recorded for a system key, newest first, with who/when and whether it was
+    taken back (`in_force` marks the one that counts)."""
+    cursor = con.execute(
+        "SELECT decision_id, system, category, level, note, decided_by, decided_at, undone_by, undone_at, in_force"
+        " FROM decision_history WHERE system_key = ? ORDER BY decided_at DESC, decision_id DESC", [system_key])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def undo_decision(con: duckdb.DuckDBPyConnection, decision_id: int, *, undone_by: str | None = None) -> str:
+    """Take a decision back: it leaves `decisions` (so the rules, or the person's earlier decision,
+    apply at the next classification) and is kept in `decision_undos`. Returns a confirmation."""
+    row = con.execute("SELECT decision_id, system, system_key, category, level, note, decided_by, decided_at"
+                      " FROM decisions WHERE decision_id = ?", [decision_id]).fetchone()
+    if row is None:
+        raise InvalidValue(f"no decision {decision_id} in force (it may have been taken back already)")
+    who = undone_by or getpass.getuser()
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT INTO decision_undos (decision_id, system, system_key, category, level, note, decided_by,"
+                    " decided_at, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*row, who])
+        con.execute("DELETE FROM decisions WHERE decision_id = ?", [decision_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return f"Undone: {row[1]} → {row[3]} (decided by {row[6]}; undone by {who})"
+
+
+def record_checklist(con: duckdb.DuckDBPyConnection, system: str, item: str, status: str, *,
+                     note: str | None = None, set_by: str | None = None) -> str:
+    """Set the status of one checklist item (Delrapport 1, "Tjekliste for egne løsninger") of a system.
+    Every change is a new row; the newest counts (view `checklist_current`)."""
+    if item not in CHECKLIST_KEYS:
+        raise InvalidValue(f"checklist item must be one of {', '.join(CHECKLIST_KEYS)}")
+    if status not in CHECKLIST_STATUSES:
+        raise InvalidValue(f"checklist status must be one of {', '.join(CHECKLIST_STATUSES)}")
+    name, key = _find_system(con, system)
+    who = set_by or getpass.getuser()
+    con.execute("INSERT INTO checklist_status (system, system_key, item, status, note, set_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [name, key, item, status, note or None, who])
+    return f"Recorded: {name}, {item} → {status} (by {who})"
+
+
+def checklist_state(con: duckdb.DuckDBPyConnection, system_key: str) -> dict[str, dict]:
+    """The current entry per checklist item of a system (items nobody touched are absent)."""
+    cursor = con.execute("SELECT item, status, note, set_by, set_at FROM checklist_current WHERE system_key = ?",
+                         [system_key])
+    return {row[0]: {"status": row[1], "note": row[2], "set_by": row[3], "set_at": row[4]}
+            for row in cursor.fetchall()}

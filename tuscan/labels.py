@@ -52,3 +52,61 @@ def flag_label(flag: str) -> str:
 
 def source_label(kind: str) -> str:
     return SOURCE_LABELS.get(kind, kind)
+
+
+# The status of a checklist item (Delrapport 1, "Tjekliste for egne løsninger"), as `tuscan serve` shows it.
+CHECKLIST_STATUS_LABELS: dict[str, str] = {
+    "not_started": "Ikke startet",
+    "in_progress": "I gang",
+    "done": "Afklaret",
+    "not_relevant": "Ikke relevant",
+}
+
+# What a piece of evidence is (system_evidence.kind).
+EVIDENCE_KIND_LABELS: dict[str, str] = {
+    "login": "Borgerlogin (NemID/MitID/NemLog-in)",
+    "business_login": "Erhvervslogin (medarbejdersignatur/MitID Erhverv)",
+    "tu_term": "Nævner tjenesteudbyder/TU-løsning",
+    "signing": "Dokumentsignering",
+    "pid_rid": "PID/RID",
+    "sensitive": "Følsomme oplysninger",
+    "ordinary_data": "Almindelige personoplysninger",
+    "shared_signal": "Bruges af flere organisationer (KITOS)",
+    "common_public_signal": "Ejes af en anden myndighed (KITOS)",
+    "own_domain_login": "Login på kommunens eget domæne",
+    "login_page": "Login-side hos tredjepart",
+    "mention": "Omtale uden mere",
+}
+
+# KL's and KITOS's reference lists (inventory.matched_list).
+LIST_LABELS_DA: dict[str, str] = {
+    "kl_common_public": "KL's liste over fællesoffentlige løsninger (Delrapport 2, Bilag 1)",
+    "kl_shared_tu": "KL's liste over TU-løsninger flere kommuner anvender (Delrapport 1, Bilag 3)",
+    "kitos_common_systems": "KITOS: systemer i 20+ kommuner (Delrapport 1, Bilag 4)",
+}
+
+# document_findings.status
+DOCUMENT_STATUS_LABELS: dict[str, str] = {
+    "ok": "Læst", "error": "Fejl", "unsupported": "Formatet kan ikke læses", "no_text": "Ingen tekst",
+    "missing": "Forsvundet", "container": "Arkiv",
+}
+
+# runs.kind and runs.status
+RUN_KIND_LABELS: dict[str, str] = {
+    "discover": "Scanning", "classify": "Klassifikation", "kitos": "KITOS-import", "crawl": "Hjemmeside",
+}
+RUN_STATUS_LABELS: dict[str, str] = {
+    "running": "Kører", "finished": "Færdig", "failed": "Fejlet", "interrupted": "Afbrudt",
+}
+
+
+def checklist_status_label(status: str | None) -> str:
+    return CHECKLIST_STATUS_LABELS.get(status or "not_started", status or "")
+
+
+def evidence_kind_label(kind: str) -> str:
+    return EVIDENCE_KIND_LABELS.get(kind, kind)
+
+
+def list_label(name: str | None) -> str:
+    return LIST_LABELS_DA.get(name or "", name or "")

@@ -95,16 +95,47 @@ def _list_phrase(m: ListMatch) -> str:
     return f"Matched {LIST_LABELS[m.list]} '{m.name}' (score {m.score:.0f})"
 
 
+@dataclass(frozen=True)
+class LevelSuggestion:
+    """The simple risk rule's suggestion for one system, with the rule that gave it (in Danish, the
+    words a DPO signs off on) and the data evidence behind it."""
+
+    level: str
+    why: str
+    evidence: tuple[Evidence, ...] = ()
+    needs_assessment: bool = False      # Lav only "efter en nærmere vurdering"
+
+
+def _terms(evidence: list[Evidence]) -> str:
+    return ", ".join(sorted({e.term or e.detail for e in evidence}))
+
+
+def level_suggestion(evidence: list[Evidence]) -> LevelSuggestion:
+    """Delrapport 1, "Simpel risikovurdering": most municipal solutions handle sensitive or
+    confidential data, so to spare a detailed assessment of every one a municipal TU-solution "kan
+    indplaceres direkte på sikringsniveau Betydelig". Only a solution that "kun behandler almindelige
+    personoplysninger som navn, fødselsdag og adresseoplysninger" can be placed on Lav, and then
+    "efter en nærmere vurdering". So: sensitive-data evidence → Betydelig; evidence of ordinary
+    personal data and nothing sensitive → Lav, to be assessed; nothing known → Betydelig directly
+    (no municipal TU-solution is expected on Høj)."""
+    sensitive = [e for e in evidence if e.kind == SENSITIVE]
+    ordinary = [e for e in evidence if e.kind == ORDINARY_DATA]
+    if sensitive:
+        return LevelSuggestion(BETYDELIG, "Betydelig: evidensen viser følsomme eller fortrolige oplysninger ("
+                               f"{_terms(sensitive)}).", tuple(sensitive))
+    if ordinary:
+        return LevelSuggestion(LAV, "Lav efter en nærmere vurdering: evidensen viser kun almindelige "
+                               f"personoplysninger ({_terms(ordinary)}). Bekræft at løsningen ikke behandler "
+                               "andet end navn, adresse og fødselsdato.", tuple(ordinary), needs_assessment=True)
+    return LevelSuggestion(BETYDELIG, "Betydelig direkte: en kommunal TU-løsning kan indplaceres direkte på "
+                           "Betydelig, og intet i evidensen viser, at den kun behandler almindelige "
+                           "personoplysninger (navn, adresse, fødselsdato).")
+
+
 def suggested_level(evidence: list[Evidence]) -> str | None:
-    """Delrapport 1, "Simpel risikovurdering": a solution that only processes ordinary personal data
-    (name, address, date of birth) *may* be placed on Lav; otherwise Betydelig. Sensitive-data
-    evidence → Betydelig; only ordinary-data evidence → Lav; nothing known → no suggestion."""
-    kinds = {e.kind for e in evidence}
-    if SENSITIVE in kinds:
-        return BETYDELIG
-    if ORDINARY_DATA in kinds:
-        return LAV
-    return None
+    """The level of `level_suggestion`: Lav only where the evidence shows ordinary personal data
+    alone, otherwise Betydelig (Delrapport 1, "Simpel risikovurdering")."""
+    return level_suggestion(evidence).level
 
 
 def checklist_flags(evidence: list[Evidence]) -> list[str]:
@@ -117,6 +148,56 @@ def checklist_flags(evidence: list[Evidence]) -> list[str]:
     if PID_RID in kinds:
         flags.append("pid_rid")
     return flags
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str            # stored in checklist_status.item; never renamed
+    number: int         # the task's number in Delrapport 1's list
+    title: str          # what the municipality must do (Danish)
+    question: str       # the same as a question to the vendor (the vendor letter)
+    flag: str | None = None   # the checklist flag whose evidence bears on it
+
+
+# Delrapport 1, "Tjekliste for egne løsninger": the tasks the municipality must go through for every
+# own TU-solution, "evt. i samarbejde med leverandør". Numbered as in the report.
+CHECKLIST: tuple[ChecklistItem, ...] = (
+    ChecklistItem("guidance", 1, "Orientér jer i Digitaliseringsstyrelsens vejledninger og guides om NemLog-in3 "
+                  "(testmiljø, integrationer, krav til omlægning)",
+                  "Hvilke af Digitaliseringsstyrelsens krav til omlægning til NemLog-in3 gælder for løsningen, "
+                  "og hvornår er I klar?"),
+    ChecklistItem("standard_integration", 2, "Bekræft om løsningen har almindeligt setup mod NemLog-in, så "
+                  "Digitaliseringsstyrelsens centrale komponent oversætter MitID-login til NemID-login",
+                  "Er løsningen koblet på NemLog-in med standardopsætningen (NemLog-in2 broker)?"),
+    ChecklistItem("non_standard_integration", 3, "Har løsningen ikke almindeligt setup: vurder om den skal "
+                  "omlægges til NemLog-in for at kunne håndtere MitID-login",
+                  "Afviger integrationen fra standarden, og hvad skal der i så fald til for at håndtere "
+                  "MitID-login?"),
+    ChecklistItem("signing", 4, "Dokumentsignering virker ikke med MitID via den centrale løsning: en ny "
+                  "signeringsfunktion skal udvikles",
+                  "Kan man signere dokumenter i løsningen (OCES/NemID), og hvordan bygges det om til MitID?",
+                  "signing"),
+    ChecklistItem("pid_rid", 5, "Interne integrationer der sender PID/RID skal omlægges til UUID, og de interne "
+                  "systemer skal kunne bruge den nye snitflade",
+                  "Sender løsningen PID- eller RID-numre videre til andre systemer, og hvornår kan det ske "
+                  "med UUID i stedet?", "pid_rid"),
+    ChecklistItem("central_pid_rid", 6, "En central snitflade der kalder Digitaliseringsstyrelsens "
+                  "PID/RID-tjeneste skal også omlægges",
+                  "Kalder løsningen Digitaliseringsstyrelsens PID/RID-tjeneste (CPR-opslag), direkte eller "
+                  "gennem en kommunal snitflade?"),
+    ChecklistItem("risk_assessment", 7, "Gennemfør risikovurderingen og vælg sikringsniveau (Lav eller Betydelig)",
+                  "Hvilke personoplysninger behandler løsningen (kun navn, adresse og fødselsdato, eller også "
+                  "følsomme eller fortrolige oplysninger)?"),
+    ChecklistItem("tu_agreement", 8, "Indgå ny tjenesteudbyderaftale med Digitaliseringsstyrelsen om opkobling "
+                  "til NL3 Broker",
+                  "Hvem indgår og vedligeholder tjenesteudbyderaftalen med Digitaliseringsstyrelsen for "
+                  "opkoblingen til NL3 Broker?"),
+)
+CHECKLIST_KEYS = tuple(item.key for item in CHECKLIST)
+
+# The status of one checklist item for one own solution.
+NOT_STARTED, IN_PROGRESS, DONE, NOT_RELEVANT = "not_started", "in_progress", "done", "not_relevant"
+CHECKLIST_STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, NOT_RELEVANT)
 
 
 def classify_system(facts: Facts) -> Verdict:
