@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tuscan import db  # noqa: E402
-from tuscan.discover import run_discover  # noqa: E402
 from tuscan.names import normalise  # noqa: E402
+from tuscan.steps import run_discover  # noqa: E402
 
 ARCHIVES = {
     "vendor-folders": (ROOT / "examples" / "generate.py", ROOT / "examples" / "expected.json"),

@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.run import RESULTS, commit, machine  # noqa: E402
 from tuscan import db  # noqa: E402
-from tuscan.archive.store import insert_pages
-from ??tuscan.scan import insert_rows  # noqa: E402
+from tuscan.archive.store import insert_pages  # noqa: E402
+from tuscan.db import insert_rows  # noqa: E402
 
 PAGES_PER_BATCH = 220        # one worker batch of 32 files of ~7 pages, as in a scan
 WORDS_PER_PAGE = 700         # ~4,700 characters, a full page of a contract

@@ -636,8 +636,9 @@ DOCUMENTS: tuple[Doc, ...] = (
              "'Underskrevet med NemID via Penneo' with a 'PID:' serial number says how the contract was signed."),
     Doc(f"{FENIX}/Bilag 3 Brugerstyring.docx", "docx", FENIX_USERS, system="Fenix Økonomi",
         traps=("windows-login",), note="Windows login only."),
-    Doc(f"{FENIX}/Kontrakt Fenix 2009.doc", "legacy_doc", ERP_2009_NOTE, status="unsupported",
-        folder_system="Fenix Økonomi", note="Legacy Word 97-2003 file: OLE2 header plus filler bytes."),
+    Doc(f"{FENIX}/Kontrakt Fenix 2009.doc", "legacy_doc", ERP_2009_NOTE, status="error",
+        folder_system="Fenix Økonomi",
+        note="Legacy Word 97-2003 file that is damaged: an OLE2 header plus filler bytes, no readable streams."),
     # --- not TU: Bilagsservice Fakturascanning (only NemHandel / NemKonto) ---
     Doc(f"{BILAG}/Aftale Fakturascanning.txt", "txt", BILAGSSERVICE_CONTRACT, system="Bilagsservice Fakturascanning",
         traps=("nemhandel", "nemkonto"), note="Mentions only NemHandel and NemKonto: no login."),

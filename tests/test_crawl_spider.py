@@ -17,8 +17,7 @@ from tests.webfixture.site import (
     START_URL,
     build_site,
 )
-from tuscan import db
-from tuscan import steps
+from tuscan import db, steps
 from tuscan.archive.load import ScanOptions
 from tuscan.web.crawl import run_crawl
 

@@ -13,8 +13,8 @@ import pytest
 
 from tests.conftest import REPO
 from tuscan import db
-from tuscan.discover import run_discover
 from tuscan.names import normalise
+from tuscan.steps import run_discover
 
 HERE = REPO / "examples" / "esdh"
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))

@@ -91,7 +91,8 @@ def test_simple_risk_rule_levels():
     assert verdict(evidence=[LOGIN, ev("sensitive")]).suggested_level == "Betydelig"
     assert verdict(evidence=[LOGIN, ev("ordinary_data")]).suggested_level == "Lav"
     assert verdict(evidence=[LOGIN, ev("ordinary_data"), ev("sensitive")]).suggested_level == "Betydelig"
-    assert verdict(evidence=[LOGIN]).suggested_level is None
+    # Nothing known about the data: an own solution may go directly on Betydelig (Delrapport 1).
+    assert verdict(evidence=[LOGIN]).suggested_level == "Betydelig"
 
 
 def test_checklist_flags():

@@ -64,6 +64,17 @@ def refind_step(db: str | os.PathLike, wait: float = 0) -> Step:
                 describe=lambda done: done.describe() if done.contents else None)
 
 
+def refresh_inventory(con, workers: int = 1):
+    """Search stored text again where the keyword file changed, then classify, on an open writable
+    connection: what every command does after it changed what the inventory depends on (the web
+    app after a decision, too). Returns the classification's result."""
+    from tuscan.archive.refind import refind
+    from tuscan.classify import classify
+
+    refind(con, workers=workers)
+    return classify(con)
+
+
 def classify_step(db: str | os.PathLike, wait: float = 0, *, unless_unchanged: str | None = None) -> Step:
     """Classify once. `unless_unchanged`: the name of a scan step whose run changed nothing, after
     which the inventory (classified after the run before it) is already current."""

@@ -307,7 +307,7 @@ async def system(request: Request):
 
 async def beslut(request: Request):
     """Record a decision (the same library call as `tuscan decide`), then classify again."""
-    from tuscan.classify import classify_current
+    from tuscan.steps import refresh_inventory
 
     app: Tuscan = request.app.state.tuscan
     fields = await read_form(request)
@@ -322,7 +322,7 @@ async def beslut(request: Request):
         if name is None:
             raise UnknownSystem(f"no system with key {key!r} in the inventory")
         message = record_decision(con, name[0], category, level=level, note=note or None, decided_by=who)
-        classify_current(con)
+        refresh_inventory(con)
         return message
 
     await app.write(run)
@@ -331,7 +331,7 @@ async def beslut(request: Request):
 
 
 async def fortryd(request: Request):
-    from tuscan.classify import classify_current
+    from tuscan.steps import refresh_inventory
 
     app: Tuscan = request.app.state.tuscan
     fields = await read_form(request)
@@ -343,7 +343,7 @@ async def fortryd(request: Request):
 
     def run(con):
         message = undo_decision(con, decision_id, undone_by=who)
-        classify_current(con)
+        refresh_inventory(con)
         return message
 
     await app.write(run)
