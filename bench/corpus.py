@@ -20,7 +20,7 @@ DOCX a zip-archive comment. A page of these real contracts and specifications co
 comparison with those tools differs between the two corpora; bench/results.md reports both. The
 real corpus has no known occurrences: the report compares tuscan's hits with pdfgrep's instead.
 
-The templates hold the keyword spellings of DESIGN.md §3, including words split by hyphenation
+The templates hold the keyword spellings Danish contracts use, including words split by hyphenation
 across line breaks ("Nem-⏎ID", "medarbejder-⏎signaturen"): a line-based grep cannot see those.
 `manifest.json` in the corpus folder records, per file, the known occurrences per canonical term
 (the term names of reference/keywords.toml) and how many of them are hyphen-split; `recall()`
@@ -88,7 +88,7 @@ FORMS = (
     Form("nemlog-in", "NemLog-in"), Form("nemlog-in", "Nemlogin"),
     Form("medarbejdersignatur", "medarbejdersignaturen"), Form("medarbejdersignatur", "medarbejdersignatur"),
     Form("tjenesteudbyder", "tjenesteudbyderløsning"),
-    # Hyphen-split at a line end (DESIGN.md §3): the first part ends a line, the rest starts the next.
+    # Hyphen-split at a line end: the first part ends a line, the rest starts the next.
     Form("nemid", "Nem-ID", split=4), Form("mitid", "Mit-ID", split=4),
     Form("nemlog-in", "NemLog-in", split=7),
     Form("medarbejdersignatur", "medarbejder-signaturen", split=12),

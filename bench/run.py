@@ -1,5 +1,5 @@
 """The tuscan benchmark: tuscan discover against pdfgrep, pdftotext and pdfplumber, in one run, on the
-same files (issue 2 and issue 8).
+same files.
 
     .venv/bin/python bench/run.py --size small              # ~2,000 PDF pages + 100 DOCX, ~3 min
     .venv/bin/python bench/run.py --size large              # ~21,000 PDF pages + 1,000 DOCX
@@ -367,7 +367,7 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
 
         items = [f"start-up {empty.wall:.1f} s",
                  f"unchanged rescan beyond start-up {100 * beyond(unchanged) / work:.1f}% of the "
-                 f"first scan's (target ≤ 3%; issue 2: whole rescan {100 * unchanged.wall / first.wall:.0f}% "
+                 f"first scan's (target ≤ 3%; whole rescan {100 * unchanged.wall / first.wall:.0f}% "
                  f"≤ 5%)",
                  f"1%-touched rescan beyond start-up {100 * beyond(steps['touched']) / work:.1f}%",
                  f"peak RSS {first.peak_tree_mb:.0f} MB (target ≤ 500)"]
@@ -444,7 +444,7 @@ def hits_side_by_side(manifest: dict, tuscan: dict[str, dict[str, Measured]],
             "occurrences to compute recall against):", ""] + [
         f"- {name}: " + ", ".join(f"{term} {counts.get(term, 0):,}" for term in PDFGREP_PATTERNS) + "."
         for name, counts in totals.items()] + (
-        [f"- tuscan's other keyword-file terms (DESIGN.md §3), which pdfgrep is not given: {others:,} hits."]
+        [f"- tuscan's other keyword-file terms, which pdfgrep is not given: {others:,} hits."]
         if "tuscan" in totals else [])
 
 

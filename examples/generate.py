@@ -5,9 +5,9 @@
 
 The archive is filed the way a contract manager files it: `Vendor/System/document`. Every system has a
 main contract and usually a databehandleraftale, annexes (Bilag) or copies, so that grouping documents
-into systems is realistic. Between them the documents hold every trap and spelling variant of
-DESIGN.md §3, plus the file problems a real archive has (zip, duplicate, corrupt, encrypted, empty,
-legacy .doc, scanned). `DOCUMENTS` and `SYSTEMS` below are also the source of `examples/expected.json`,
+into systems is realistic. Between them the documents hold every trap and spelling variant a keyword
+search must survive, plus the file problems a real archive has (zip, duplicate, corrupt, encrypted,
+empty, legacy .doc, scanned). `DOCUMENTS` and `SYSTEMS` below are also the source of `examples/expected.json`,
 the contract the end-to-end tests check.
 
 Output is byte-for-byte reproducible: reportlab runs with `invariant=1`, zip containers (also .docx)

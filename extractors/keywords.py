@@ -1,7 +1,7 @@
 """Text → keyword hits: the Danish keyword finder.
 
 The terms live in `reference/keywords.toml` so users can extend them (the seed's list ends in
-"m.fl."). Matching is built for how Danish contracts are really written (DESIGN.md §3):
+"m.fl."). Matching is built for how Danish contracts are really written:
 
 - case-insensitive and NFC-normalised;
 - words split by hyphenation at a line end are joined first ("Nem-⏎ID", also with blank lines in
@@ -357,7 +357,7 @@ def _term_matches(term: Term, joined: str, lower: str) -> Iterator[re.Match[str]
     A term's regex starts with a look-behind, so scanning a page with it tries every character
     (~50 µs a page per term). Every match starts with one of the term's start literals, so the regex
     is tried only where `str.find` sees one, left to right, skipping starts inside the previous
-    match, as finditer does (profiled on the benchmark corpus, issue 8). `lower` must line up with
+    match, as finditer does (profiled on the benchmark corpus, bench/results.md). `lower` must line up with
     `joined` character for character; when lower-casing changed the length, scan the plain way."""
     if not term.starts or len(lower) != len(joined):
         yield from term.pattern.finditer(joined)
@@ -422,5 +422,5 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
 
 
 def has_tu_evidence(hits: list[Hit]) -> bool:
-    """A document has TU evidence when it has a login hit that is not excluded (issue [scan] §4)."""
+    """A document has TU evidence when it has a login hit that is not excluded."""
     return any(h.login and h.excluded_by is None for h in hits)

@@ -1,4 +1,4 @@
-"""Every command is documented: a help text with an example (STYLE.md, from sqlite-utils)."""
+"""Every command is documented: a help text with an example (a habit from sqlite-utils)."""
 
 from __future__ import annotations
 

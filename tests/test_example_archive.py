@@ -2,7 +2,7 @@
 
 They read the generated files back with pypdf and python-docx (not with tuscan's own extractors), so
 they check the archive itself: every file is there, the file problems are real, and every keyword,
-spelling variant and trap of DESIGN.md §3 sits where expected.json says.
+spelling variant and trap sits where expected.json says.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ KEYWORD_FORMS = {
     "sociale forhold": r"(?<!\w)sociale forhold",
 }
 LOGIN_TERMS = ("nemid", "mitid", "nemlog-in", "medarbejdersignatur", "erhvervssignatur")
-# Text that looks like a login term but is not one (DESIGN.md §3 traps).
+# Text that looks like a login term but is not one (traps).
 TRAP_PHRASES = (r"underskrevet med nemid via penneo", r"serienummer: pid:[\d-]+")
 
 
@@ -201,7 +201,7 @@ def _without_traps(text: str) -> str:
     return text
 
 
-# (document, text as written) — every spelling variant and trap of DESIGN.md §3 somewhere on purpose.
+# (document, text as written) — every spelling variant and trap somewhere on purpose.
 PLACED = [
     ("Formularfabrikken/Korsbæk Selvbetjening/Kontrakt Korsbæk Selvbetjening.pdf", "Nem-\nID"),
     ("Nordlys Software/Korsbæk Kolonihaver/Ændringsbilag MitID.txt", "Nem-\nID"),

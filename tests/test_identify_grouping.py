@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.discover import run_discover
 from tuscan import db
+from tuscan.steps import run_discover
 
 ROOT = "Udtræk 2024"
 FILES = {

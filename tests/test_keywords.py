@@ -1,4 +1,4 @@
-"""The Danish keyword finder: every spelling variant and every trap in DESIGN.md §3."""
+"""The Danish keyword finder: every spelling variant and every trap of Danish contract text."""
 
 from __future__ import annotations
 

@@ -236,7 +236,7 @@ def test_find_in_text_prefers_the_longest_name(matcher):
         "KMD leverer systemet.",  # vendor alone
         "Valg af leverandør sker efter tidsbestilling.",  # common words: KMD Valg, Tidsbestilling
         "Beløbet udbetales til NemKonto og brev sendes med Digital Post til e-Boks.",  # infrastructure
-        "Klage kan indgives via borger.dk; CVR-nummer findes på virk.dk.",  # DESIGN §3 trap
+        "Klage kan indgives via borger.dk; CVR-nummer findes på virk.dk.",  # a trap: not a login
         "Kræver Microsoft Windows 10 og Google Chrome.",  # desktop software
         "Sundhed og skat er vigtige emner.",  # .dk-stripped names that are words
     ],

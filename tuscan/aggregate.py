@@ -177,7 +177,7 @@ def summarise(rows: list[dict]) -> ClusterSummary:
         flags.append("common_public_reported_locally")
     if len({c for cats in by_municipality.values() for c in cats} - {"unknown"}) > 1:
         flags.append("classified_differently")
-    # What KL would list it as: common public wins; used by several → shared (DESIGN §3).
+    # What KL would list it as: common public wins; used by several → shared (Delrapport 2, Bilag 1; Delrapport 1, Bilag 3).
     if is_common_public:
         suggested = "common_public"
     elif votes["shared"] or (count >= 2 and (votes["own"] or votes["unknown"])):

@@ -176,6 +176,14 @@ def folder_parts(path: str) -> list[str]:
     return [f for f in folders if f and not is_generic_folder(f)]
 
 
+def describe_case(case: str) -> str | None:
+    """A case title without its contract words ("Aftale - digital pladsanvisning" → "digital
+    pladsanvisning"), or None when nothing but such words is left."""
+    cleaned = _FILENAME_NOISE.sub(" ", case.replace("_", " "))
+    cleaned = re.sub(r"\s+[-–]\s+", " - ", re.sub(r"\s+", " ", cleaned)).strip(" -–_.")
+    return cleaned if len(cleaned) >= 3 and normalise(cleaned) else None
+
+
 def filename_name(path: str) -> str | None:
     stem = re.sub(r"\([^)]*\)", " ", file_stem(path))
     cleaned = _FILENAME_NOISE.sub(" ", stem.replace("_", " "))
@@ -413,7 +421,7 @@ def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> N
         folder = case_folder(path) or container_of(path)
         if folder and not signals[document_id].structured:
             by_case[folder].append(document_id)
-    for members in by_case.values():
+    for folder, members in by_case.items():
         named = [signals[d] for d in members if signals[d].name and signals[d].strength >= MENTION]
         names = {normalise(s.name) for s in named}
         # A framework agreement whose case holds annexes for two or more systems is about none of
@@ -426,11 +434,18 @@ def inherit_case_signals(docs: list[tuple], signals: dict[int, NameSignal]) -> N
             named = [s for s in named if not s.framework]
             names = annexes
         vendors = {s.vendor for s in (signals[d] for d in members) if s.vendor}
+        # No document of the case names a system: the case title's own words ("Aftale - digital
+        # pladsanvisning" → "digital pladsanvisning") are the best name there is. Weak (folder
+        # strength), but documents with login evidence must not be lost for want of a name, and
+        # list matching may still recognise the words.
+        described = describe_case(case_title(folder + "/x") or "") if not names else None
         for document_id in members:
             own = signals[document_id]
             if len(names) == 1 and REGISTER < own.strength < MENTION:
                 source = max(named, key=lambda s: s.strength)
                 own = NameSignal(source.name, own.vendor or source.vendor, source.strength, False)
+            elif described and own.name is None and own.strength > REGISTER:
+                own = NameSignal(described, own.vendor, FOLDER, False)
             if own.vendor is None and len(vendors) == 1:
                 own = NameSignal(own.name, next(iter(vendors)), own.strength, own.structured)
             signals[document_id] = own

@@ -92,7 +92,7 @@ _TRAILING_VENDOR = re.compile(
     r"\s*(?:[-–—]\s*|\s+fra\s+)(" + "|".join(map(re.escape, TRAILING_VENDORS)) + r")\s*$"
 )
 # A hyphen between two word characters joins them ("E-boks" = "eBoks", "Nem-ID" = "NemID"); a line
-# break after the hyphen is PDF hyphenation ("Nem-⏎ID", DESIGN §3 "Danish text").
+# break after the hyphen is PDF hyphenation ("Nem-⏎ID").
 _JOINING_HYPHEN = re.compile(rf"(?<=\w)[{_HYPHENS}](?:[ \t]*\n\s*)?(?=\w)")
 
 
@@ -317,7 +317,7 @@ COMMON_WORDS = frozenset(
     """.split()
 )
 # 3) Infrastructure every municipal contract mentions in passing (payments to NemKonto, letters via
-#    Digital Post/e-Boks, CPR/CVR look-ups, borger.dk in complaint notices — DESIGN §3 "Traps").
+#    Digital Post/e-Boks, CPR/CVR look-ups, borger.dk in complaint notices).
 #    A mention says nothing about which system the document is about.
 INFRASTRUCTURE_NAMES = frozenset(
     _fold(name)

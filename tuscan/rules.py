@@ -226,7 +226,7 @@ def classify_system(facts: Facts) -> Verdict:
 
     # 3. Common public wins over the shared list: FMK, Virk.dk, Jobnet.dk, Sundhed.dk, Skat.dk and
     #    Tinglysning appear on both KL lists, and municipalities often misreport them as their own
-    #    or shared (Delrapport 2, Bilag 1; DESIGN.md §3).
+    #    or shared (Delrapport 2, Bilag 1).
     if common:
         return Verdict(COMMON_PUBLIC, None, [], f"{_list_phrase(common)}; {_login_phrase(login)}", common)
     public_owner = _first(ev, {COMMON_PUBLIC_SIGNAL})

@@ -2,7 +2,7 @@
 --
 -- The single writer compresses every page it stores at checkpoint. On contract-like text the
 -- default costs ~0.1 s of CPU per MB, zstd a fifth of that, and zstd's file is half the size
--- (measured with DuckDB 2.0 on 100 MB of page text; bench/results.md, issue 8). At the scale of an
+-- (measured with DuckDB 2.0 on 100 MB of page text; bench/results.md). At the scale of an
 -- archive the writer's CPU is taken from the extraction workers, so this is scan speed.
 -- DuckDB cannot change a column's compression in place: the table is rebuilt once.
 

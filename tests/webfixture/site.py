@@ -12,7 +12,8 @@ What a crawl from http://www.korsbaek.dk/ should find (EXPECTED_SYSTEMS):
 - Borger.dk (login link to NemLog-in), Virk.dk (redirect), Digital Post at mit.dk (button) →
   common public;
 - selvbetjening.korsbaek.dk (redirect to NemLog-in on the municipality's own domain) → own;
-- korsbaek.valghalla.dk (login button, a host on no list) → unknown (a person checks it).
+- korsbaek.valghalla.dk (login button; OS2valghalla is on KITOS's list of systems used by 20+
+  municipalities, Bilag 4) → shared, under the list's name.
 Not found: the login link on /intern/ (robots.txt disallows it), anything on the news site, the
 information page about MitID as a login, www.mitid.dk / NemLog-in hosts (never requested).
 """
@@ -39,7 +40,7 @@ EXPECTED_SYSTEMS = {
     "Virk.dk": "common_public",
     "Digital Post": "common_public",
     "selvbetjening.korsbaek.dk": "own",
-    "korsbaek.valghalla.dk": "unknown",
+    "Valghalla 2.0": "shared",
 }
 
 NAV = [

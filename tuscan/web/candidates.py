@@ -12,7 +12,7 @@ Links are grouped by target into systems:
 - a verified login on any other host is LOGIN_PAGE evidence for a system named after that host;
 - NemLog-in and MitID themselves (kind ``login``/``info``) and unverified links to unknown hosts
   are recorded in web_findings but are not systems: an identity provider is not a TU-solution, and
-  a "Bestil" link to an unknown page is too weak to show a DPO (DESIGN.md §6, precision).
+  a "Bestil" link to an unknown page is too weak to show a DPO (precision matters as much as recall).
 
 Each distinct target URL is one piece of evidence: source_ref = the first page linking to it
 (shallowest, then alphabetical), term = the target URL (web_findings joins on it), snippet = the
