@@ -233,14 +233,26 @@ def xlsx_bytes(sheet_rows: bytes, shared_strings: bytes | None = None, doctype: 
 
 
 class _Writer:
-    def __init__(self, root: Path, outside: Path) -> None:
-        self.root, self.outside = root, outside
+    """Writes inputs into root; `add` closes one input (the entries written since the last `add`).
+    With `kinds`, inputs of other kinds are removed again right after they are written."""
+
+    def __init__(self, root: Path, outside: Path, kinds: set[str] | None = None) -> None:
+        self.root, self.outside, self.kinds = root, outside, kinds
         self.inputs: list[Input] = []
+        self.all_kinds: list[str] = []
+        self._before = set(os.listdir(root))
 
     def add(self, kind: str, note: str, *expect: Expect) -> None:
-        if any(i.kind == kind for i in self.inputs):
+        if kind in self.all_kinds:
             raise ValueError(f"kind {kind!r} generated twice")
-        self.inputs.append(Input(kind, note, list(expect)))
+        self.all_kinds.append(kind)
+        written = set(os.listdir(self.root)) - self._before
+        if self.kinds is None or kind in self.kinds:
+            self.inputs.append(Input(kind, note, list(expect)))
+            self._before |= written
+        else:
+            for name in written:
+                _remove(os.path.join(self.root, name))
 
     def file(self, name: str | bytes, data: bytes | str) -> Path:
         """Write root/name; a bytes name is written byte for byte (not valid UTF-8, say)."""
@@ -260,15 +272,48 @@ class _Writer:
         os.symlink(target, self.root / name)
 
 
-def generate(root: Path, outside: Path) -> list[Input]:
-    """Fill `root` (which must exist and be empty) with hostile inputs; `outside` gets the secret."""
-    root, outside = Path(root), Path(outside)
+def _remove(path: str) -> None:
+    """Delete a file, link or folder tree without recursion (the 1,500-deep folder)."""
+    stack = [path]
+    while stack:
+        top = stack[-1]
+        if os.path.islink(top) or not os.path.isdir(top):
+            os.unlink(top)
+            stack.pop()
+            continue
+        os.chmod(top, 0o700)
+        entries = os.listdir(top)
+        if entries:
+            stack.extend(os.path.join(top, e) for e in entries)
+        else:
+            os.rmdir(top)
+            stack.pop()
+
+
+def all_kinds() -> list[str]:
+    """Every kind `generate` writes, in order (written once into a temporary folder and removed)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.mkdir(os.path.join(tmp, "root"))
+        return _generate(Path(tmp) / "root", Path(tmp) / "outside", set()).all_kinds
+
+
+def generate(root: Path, outside: Path, kinds: set[str] | None = None) -> list[Input]:
+    """Fill `root` (which must exist and be empty) with hostile inputs; `outside` gets the secret.
+    `kinds`: generate only these, to find which input a failure comes from (a few links point at
+    other inputs: link-inside at plain-text, link-to-fifo at fifo, link-two-hops-outside at
+    link-outside-absolute)."""
+    return _generate(Path(root), Path(outside), kinds).inputs
+
+
+def _generate(root: Path, outside: Path, kinds: set[str] | None) -> _Writer:
     outside.mkdir(parents=True, exist_ok=True)
     secret = outside / "hemmelig.txt"
     secret.write_text(f"{SECRET_MARKER}\nLogin med MitID: denne fil ligger uden for arkivet.\n", "utf-8")
     (outside / "mappe").mkdir(exist_ok=True)
     (outside / "mappe" / "ude.txt").write_text(f"{SECRET_MARKER} NemID", "utf-8")
-    w = _Writer(root, outside)
+    w = _Writer(root, outside, set(kinds) if kinds is not None else None)
     w.file("Kontrakt.txt", LOGIN)
     w.add("plain-text", "an ordinary file, so the run has something to read", Expect("Kontrakt.txt", OK, NONE))
     _pdfs(w)
@@ -281,7 +326,10 @@ def generate(root: Path, outside: Path) -> list[Input]:
     _names(w)
     _suffixes(w)
     _text(w)
-    return w.inputs
+    if kinds is not None and (unknown := set(kinds) - set(w.all_kinds)):
+        raise ValueError(f"no such kinds: {sorted(unknown)}")
+    return w
+
 
 
 def _pdfs(w: _Writer) -> None:

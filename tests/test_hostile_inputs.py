@@ -1,0 +1,217 @@
+"""A whole `tuscan discover` over a folder of ~100 kinds of hostile and broken input
+(tests/hostile/generate.py): the run finishes, every input gets its row with a specific status and
+reason, and no byte from outside the scanned folder is stored.
+
+The scan runs as a separate process, as a user runs it, with a hard wall-clock bound: a run that
+does not end within `HANG_SECONDS` is killed and the test fails naming what was stored by then.
+That bound is a hang detector, not a speed requirement: a run that works takes a few minutes.
+To find which input a failure comes from, scan a subset: TUSCAN_HOSTILE_KINDS=kind,kind… (or
+TUSCAN_HOSTILE_SKIP=kind,…) with the kinds of tests/hostile/generate.py; by default all are scanned.
+While it runs, the bytes its Python processes read are sampled from /proc, so a 20 GB sparse file
+that is hashed or read in full is caught even though reading holes is quick and leaves no trace.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.hostile.generate import SECRET_MARKER, Input, all_kinds, generate
+
+HANG_SECONDS = 600
+TIMEOUT = 20                       # --timeout: the per-document limit the run is given
+MAX_BYTES_READ = 4 << 30           # well under the 20 GB sparse file, far over what the inputs need
+
+
+@dataclass
+class Run:
+    root: Path
+    outside: Path
+    db: Path
+    inputs: list[Input]
+    returncode: int | None
+    seconds: float
+    stdout: str
+    stderr: str
+    hung: bool
+    bytes_read: dict[int, tuple[str, int]] = field(default_factory=dict)   # pid → (name, most read)
+
+
+def _process_group(pgid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            pids.append(int(entry))
+    return pids
+
+
+def _sample_reads(pgid: int, seen: dict[int, tuple[str, int]]) -> None:
+    """Bytes read so far by each Python process of the run (tesseract's reads of its own language
+    data are not the run reading the archive)."""
+    for pid in _process_group(pgid):
+        try:
+            with open(f"/proc/{pid}/comm") as fh:
+                name = fh.read().strip()
+            if not name.startswith("python"):
+                continue
+            with open(f"/proc/{pid}/io") as fh:
+                rchar = int(next(line for line in fh if line.startswith("rchar:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            continue
+        seen[pid] = (name, max(rchar, seen.get(pid, ("", 0))[1]))
+
+
+def run_discover(root: Path, db: Path, cwd: Path) -> tuple[int | None, float, str, str, bool, dict]:
+    out, err = cwd / "discover.stdout", cwd / "discover.stderr"
+    started = time.monotonic()
+    seen: dict[int, tuple[str, int]] = {}
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tuscan", "discover", str(root), "--db", str(db), "--no-prefect",
+             "--timeout", str(TIMEOUT)],
+            cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, start_new_session=True)
+        hung = False
+        try:
+            while proc.poll() is None:
+                _sample_reads(proc.pid, seen)
+                if time.monotonic() - started > HANG_SECONDS:
+                    hung = True
+                    break
+                time.sleep(0.2)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)   # the run's own process group: it and its workers
+                proc.wait()
+    return (None if hung else proc.returncode, time.monotonic() - started,
+            out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"), hung, seen)
+
+
+def _selected_kinds() -> set[str] | None:
+    only = {k for k in os.environ.get("TUSCAN_HOSTILE_KINDS", "").split(",") if k}
+    skip = {k for k in os.environ.get("TUSCAN_HOSTILE_SKIP", "").split(",") if k}
+    if not skip:
+        return only or None
+    return (only or set(all_kinds())) - skip
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory) -> Run:
+    base = tmp_path_factory.mktemp("hostile")
+    root, outside = base / "archive", base / "outside"
+    root.mkdir()
+    inputs = generate(root, outside, _selected_kinds())
+    before = sorted(os.listdir(root))
+    code, seconds, stdout, stderr, hung, seen = run_discover(root, base / "inventory.duckdb", base)
+    assert sorted(os.listdir(root)) == before, "tuscan wrote into the scanned folder"
+    return Run(root, outside, base / "inventory.duckdb", inputs, code, seconds, stdout, stderr, hung, seen)
+
+
+def _rows(db: Path) -> dict[str, tuple[str, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {path: (status, error or "") for path, status, error in
+                con.execute("SELECT path, status, error FROM document_findings").fetchall()}
+
+
+def _missing(run: Run, rows: dict[str, tuple[str, str]]) -> list[str]:
+    """Every way the stored rows differ from what the generator expects, one line per input."""
+    problems = []
+    for item in run.inputs:
+        for expect in item.expect:
+            if expect.pattern:
+                matching = {p: r for p, r in rows.items() if re.search(expect.path, p)}
+            else:
+                matching = {expect.path: rows[expect.path]} if expect.path in rows else {}
+            if len(matching) < expect.rows:
+                problems.append(f"{item.kind}: {expect.path!r}: {len(matching)} row(s), expected {expect.rows}"
+                                f" ({item.note})")
+                continue
+            for path, (status, reason) in matching.items():
+                if status not in expect.statuses or not re.search(expect.reason, reason):
+                    problems.append(f"{item.kind}: {path!r}: got {status}: {reason!r}; expected"
+                                    f" {sorted(expect.statuses)} with a reason matching {expect.reason!r}")
+    return problems
+
+
+def _stderr_tail(run: Run) -> str:
+    return "\n".join(run.stderr.replace("\r", "\n").splitlines()[-15:])
+
+
+@pytest.mark.slow
+def test_the_scan_of_hostile_inputs_finishes(hostile_run):
+    run = hostile_run
+    if run.hung:
+        stored = sorted(_rows(run.db)) if run.db.exists() else []
+        done = {item.kind for item in run.inputs if all(
+            any(re.search(e.path, p) for p in stored) if e.pattern else e.path in stored for e in item.expect)}
+        pending = [item.kind for item in run.inputs if item.kind not in done]
+        pytest.fail(f"tuscan discover still running after {HANG_SECONDS} s (killed). Inputs without their rows"
+                    f" yet: {pending}\nlast progress lines:\n{_stderr_tail(run)}")
+    assert run.returncode == 0, f"exit {run.returncode}\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}"
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()[0] == "finished"
+    assert not (run.root.parent.parent / "etc" / "x").exists()   # the ../../etc/x zip member
+
+
+@pytest.mark.slow
+def test_every_hostile_input_has_its_row_status_and_reason(hostile_run):
+    if hostile_run.hung or not hostile_run.db.exists():
+        pytest.fail("the run did not finish (see test_the_scan_of_hostile_inputs_finishes)")
+    assert len({item.kind for item in hostile_run.inputs}) >= 55
+    problems = _missing(hostile_run, _rows(hostile_run.db))
+    assert not problems, f"{len(problems)} input(s) not recorded as expected:\n" + "\n".join(problems)
+
+
+def _outside_texts() -> list[str]:
+    texts = [SECRET_MARKER]
+    for path in ("/etc/passwd", "/etc/shadow"):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                first = fh.readline().strip()
+        except OSError:
+            continue
+        if first:
+            texts.append(first)
+    return texts
+
+
+@pytest.mark.slow
+def test_no_text_from_outside_the_scanned_folder_is_stored(hostile_run):
+    if not hostile_run.db.exists():
+        pytest.fail("no database was written")
+    found = []
+    with duckdb.connect(str(hostile_run.db), read_only=True) as con:
+        for needle in _outside_texts():
+            for table, column in (("pages", "text"), ("hits", "snippet"), ("contents", "title"),
+                                  ("contents", "error"), ("documents", "read_error")):
+                count = con.execute(f"SELECT count(*) FROM {table} WHERE contains({column}, ?)", [needle]).fetchone()[0]
+                if count:
+                    paths = con.execute(
+                        f"SELECT DISTINCT d.path FROM documents d JOIN {table} t ON t.sha256 = d.sha256"
+                        f" WHERE contains(t.{column}, ?)", [needle]).fetchall() if table != "documents" else []
+                    found.append(f"{needle[:30]!r} in {table}.{column} ({count} rows; {sorted(p for p, in paths)})")
+    assert not found, "text from outside the scanned folder was stored:\n" + "\n".join(found)
+
+
+@pytest.mark.slow
+def test_the_20_gb_sparse_file_is_not_read_in_full(hostile_run):
+    total = sum(n for _, n in hostile_run.bytes_read.values())
+    biggest = sorted(((n, pid, name) for pid, (name, n) in hostile_run.bytes_read.items()), reverse=True)[:3]
+    assert total < MAX_BYTES_READ, (f"the run's Python processes read {total / 2**30:.1f} GiB (most: "
+                                    + ", ".join(f"pid {pid} {name} {n / 2**30:.1f} GiB" for n, pid, name in biggest)
+                                    + "): the sparse 20 GB file was hashed or read")
