@@ -29,7 +29,9 @@ from tests.hostile.generate import SECRET_MARKER, Input, all_kinds, generate
 
 HANG_SECONDS = 600
 TIMEOUT = 20                       # --timeout: the per-document limit the run is given
-MAX_BYTES_READ = 4 << 30           # well under the 20 GB sparse file, far over what the inputs need
+# Bytes one process of the run may read: well under the 20 GB sparse file, far over what the inputs
+# need (a worker OCR'ing for a minute reads ~1 GB, mostly tesseract's output and the page images).
+MAX_BYTES_READ = 8 << 30
 
 
 @dataclass
@@ -172,7 +174,8 @@ def test_the_scan_of_hostile_inputs_finishes(hostile_run):
 def test_every_hostile_input_has_its_row_status_and_reason(hostile_run):
     if hostile_run.hung or not hostile_run.db.exists():
         pytest.fail("the run did not finish (see test_the_scan_of_hostile_inputs_finishes)")
-    assert len({item.kind for item in hostile_run.inputs}) >= 55
+    if _selected_kinds() is None:
+        assert len({item.kind for item in hostile_run.inputs}) >= 55
     problems = _missing(hostile_run, _rows(hostile_run.db))
     assert not problems, f"{len(problems)} input(s) not recorded as expected:\n" + "\n".join(problems)
 
@@ -210,8 +213,9 @@ def test_no_text_from_outside_the_scanned_folder_is_stored(hostile_run):
 
 @pytest.mark.slow
 def test_the_20_gb_sparse_file_is_not_read_in_full(hostile_run):
-    total = sum(n for _, n in hostile_run.bytes_read.values())
-    biggest = sorted(((n, pid, name) for pid, (name, n) in hostile_run.bytes_read.items()), reverse=True)[:3]
-    assert total < MAX_BYTES_READ, (f"the run's Python processes read {total / 2**30:.1f} GiB (most: "
-                                    + ", ".join(f"pid {pid} {name} {n / 2**30:.1f} GiB" for n, pid, name in biggest)
-                                    + "): the sparse 20 GB file was hashed or read")
+    assert hostile_run.bytes_read, "no reads were sampled (is /proc/<pid>/io readable?)"
+    biggest = sorted(((n, pid, name) for pid, (name, n) in hostile_run.bytes_read.items()), reverse=True)
+    most, pid, name = biggest[0]
+    assert most < MAX_BYTES_READ, (f"one of the run's processes (pid {pid}, {name}) read {most / 2**30:.1f} GiB; the"
+                                   " sparse 20 GB file was hashed or read in full. Others: "
+                                   + ", ".join(f"pid {p} {n / 2**30:.1f} GiB" for n, p, _ in biggest[1:4]))

@@ -498,7 +498,8 @@ def _zips(w: _Writer) -> None:
           Expect("under-angivet.zip!a.txt", frozenset({"ok", "error"}), r"(?i)^$|corrupt|size|CRC|bomb"))
     w.file("over-angivet.zip", patch_zip_headers(zip_bytes([("a.txt", member)]), central_size(0xFFFFFFF0)))
     w.add("zip-overstated-size", "the central directory says 4 GB for a 45-byte member",
-          Expect("over-angivet.zip!a.txt", frozenset({"ok", "error"}), r"(?i)^$|corrupt|size|limit|bomb"))
+          Expect(r"^over-angivet\.zip(!a\.txt)?$", frozenset({"ok", "error"}), r"(?i)^$|corrupt|size|limit|bomb",
+                 pattern=True))
     w.file("zip-bombe.zip", zip_bytes([("bombe.txt", b"\0" * (60 << 20)), ("ok.txt", member)]))
     w.add("zip-bomb", "a member inflating 1000:1 to 60 MiB, and an ordinary one",
           Expect("zip-bombe.zip!bombe.txt", frozenset({"error"}), r"(?i)ratio|bomb|limit"),
@@ -595,7 +596,7 @@ def _special_files(w: _Writer) -> None:
 def _links(w: _Writer, secret: Path) -> None:
     for kind, name, target in [
         ("link-etc-passwd", "link-passwd.txt", "/etc/passwd"),
-        ("link-etc-shadow", "link-shadow", "/etc/shadow"),
+        ("link-etc-shadow", "link-shadow.txt", "/etc/shadow"),
         ("link-outside-absolute", "link-hemmelig.txt", secret),
         ("link-outside-relative", "link-relativ.txt", os.path.relpath(secret, w.root)),
         ("link-proc-self-status", "link-proc-status.txt", "/proc/self/status"),
