@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.hostile.generate import SECRET_MARKER, Input, all_kinds, generate
+from tests.hostile.generate import SECRET_MARKER, TERMINAL_CONTROLS, Input, all_kinds, generate
 
 HANG_SECONDS = 600
 TIMEOUT = 20                       # --timeout: the per-document limit the run is given
@@ -219,3 +219,13 @@ def test_the_20_gb_sparse_file_is_not_read_in_full(hostile_run):
     assert most < MAX_BYTES_READ, (f"one of the run's processes (pid {pid}, {name}) read {most / 2**30:.1f} GiB; the"
                                    " sparse 20 GB file was hashed or read in full. Others: "
                                    + ", ".join(f"pid {p} {n / 2**30:.1f} GiB" for n, p, _ in biggest[1:4]))
+
+
+@pytest.mark.slow
+def test_control_characters_in_names_reach_the_terminal_escaped(hostile_run):
+    if hostile_run.hung:
+        pytest.fail("the run did not finish (see test_the_scan_of_hostile_inputs_finishes)")
+    for stream, text in (("stdout", hostile_run.stdout), ("stderr", hostile_run.stderr)):
+        raw = sorted({repr(c) for c in TERMINAL_CONTROLS if c in text})
+        lines = [repr(line[:120]) for line in text.splitlines() if any(c in line for c in TERMINAL_CONTROLS)]
+        assert not raw, f"{stream} holds raw {', '.join(raw)}:\n" + "\n".join(lines[:10])

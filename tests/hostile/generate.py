@@ -37,6 +37,11 @@ from pathlib import Path
 SECRET_MARKER = "HEMMELIG-UDENFOR-ARKIVET-7f3a9c"   # text of the file outside the scanned folder
 LOGIN = "Borgerne logger ind med MitID via NemLog-in."
 
+# A name that clears the screen, sets the window title, rings the bell and reverses the text after
+# it, if printed raw. None of these characters may reach tuscan's output unescaped.
+TERMINAL_TRAP = "\x1b[2J\x1b]0;tuscan\x07\x1b[31mkaput\x1b[0m \u202efdp.exe"
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\u202e", "\x08")
+
 OK = frozenset({"ok"})
 NONE = r"^$"
 # Statuses a file that is not read may be recorded with: a read error shows as 'error'; a fix may
@@ -164,9 +169,17 @@ def patch_zip_headers(data: bytes, fn) -> bytes:
     return bytes(raw)
 
 
+def _set_flag(raw: bytearray, pos: int, kind: str, bit: int) -> None:
+    offset = pos + (6 if kind == "local" else 8)      # general purpose flags
+    struct.pack_into("<H", raw, offset, struct.unpack_from("<H", raw, offset)[0] | bit)
+
+
 def encrypted_flag(raw: bytearray, pos: int, kind: str) -> None:
-    offset = pos + (6 if kind == "local" else 8)
-    struct.pack_into("<H", raw, offset, struct.unpack_from("<H", raw, offset)[0] | 0x1)
+    _set_flag(raw, pos, kind, 0x1)
+
+
+def utf8_flag(raw: bytearray, pos: int, kind: str) -> None:
+    _set_flag(raw, pos, kind, 0x800)                   # "the name is UTF-8"
 
 
 def central_size(size: int):
@@ -535,11 +548,7 @@ def _zips(w: _Writer) -> None:
     w.add("zip-control-chars-in-member-name", "a member name with ANSI escapes and BEL",
           Expect(r"^styretegn\.zip!.*Kontrakt", OK, NONE, pattern=True))
     placeholder = zip_bytes([("XX.txt", member)])
-    w.file("ugyldigt-navn.zip", patch_zip_headers(placeholder.replace(b"XX.txt", b"\xff\xfe.txt"),
-                                                  lambda raw, pos, kind: struct.pack_into(
-                                                      "<H", raw, pos + (6 if kind == "local" else 8),
-                                                      struct.unpack_from("<H", raw, pos + (6 if kind == "local" else 8))[0]
-                                                      | 0x800)))
+    w.file("ugyldigt-navn.zip", patch_zip_headers(placeholder.replace(b"XX.txt", b"\xff\xfe.txt"), utf8_flag))
     w.add("zip-invalid-utf8-member-name", "a member name flagged UTF-8 that is not",
           Expect(r"^ugyldigt-navn\.zip", frozenset({"ok", "error"}), r"(?i)^$|corrupt|name|utf", pattern=True))
     w.file("tomt-navn.zip", zip_bytes([("", member), ("ok.txt", member)]))
@@ -637,6 +646,9 @@ def _names(w: _Writer) -> None:
         ("name-very-long-multibyte", "æ" * 125 + ".txt"),
     ]:
         w.simple(kind, name, LOGIN, OK, NONE, f"a file named {name[:40]!r}")
+    # Unreadable, so the run's summary lists it: its name must reach the terminal escaped.
+    w.simple("name-control-chars-unreadable", TERMINAL_TRAP + ".pdf", b"%PDF-1.7\n" + os.urandom(512),
+             frozenset({"error"}), r"(?i)corrupt|truncated|not a PDF", "a broken PDF whose name holds terminal controls")
     w.file(b"Aftale \xe6\xf8\xe5.txt", LOGIN)
     w.add("name-invalid-utf8", "a name in Latin-1 bytes, not UTF-8: stored escaped",
           Expect("Aftale \\xe6\\xf8\\xe5.txt", OK, NONE))
