@@ -46,6 +46,8 @@ class Run:
     stderr: str
     hung: bool
     bytes_read: dict[int, tuple[str, int]] = field(default_factory=dict)   # pid → (name, most read)
+    listing_before: list[str] = field(default_factory=list)                # the root's entries
+    listing_after: list[str] = field(default_factory=list)
 
 
 def _process_group(pgid: int) -> list[int]:
@@ -120,14 +122,19 @@ def hostile_run(tmp_path_factory) -> Run:
     inputs = generate(root, outside, _selected_kinds())
     before = sorted(os.listdir(root))
     code, seconds, stdout, stderr, hung, seen = run_discover(root, base / "inventory.duckdb", base)
-    assert sorted(os.listdir(root)) == before, "tuscan wrote into the scanned folder"
-    return Run(root, outside, base / "inventory.duckdb", inputs, code, seconds, stdout, stderr, hung, seen)
+    return Run(root, outside, base / "inventory.duckdb", inputs, code, seconds, stdout, stderr, hung, seen,
+               before, sorted(os.listdir(root)))
 
 
 def _rows(db: Path) -> dict[str, tuple[str, str]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {path: (status, error or "") for path, status, error in
                 con.execute("SELECT path, status, error FROM document_findings").fetchall()}
+
+
+def _short(path: str) -> str:
+    text = repr(path)
+    return text if len(text) <= 100 else f"{text[:60]}…{text[-30:]} ({len(path)} characters)"
 
 
 def _missing(run: Run, rows: dict[str, tuple[str, str]]) -> list[str]:
@@ -140,12 +147,12 @@ def _missing(run: Run, rows: dict[str, tuple[str, str]]) -> list[str]:
             else:
                 matching = {expect.path: rows[expect.path]} if expect.path in rows else {}
             if len(matching) < expect.rows:
-                problems.append(f"{item.kind}: {expect.path!r}: {len(matching)} row(s), expected {expect.rows}"
+                problems.append(f"{item.kind}: {_short(expect.path)}: {len(matching)} row(s), expected {expect.rows}"
                                 f" ({item.note})")
                 continue
             for path, (status, reason) in matching.items():
                 if status not in expect.statuses or not re.search(expect.reason, reason):
-                    problems.append(f"{item.kind}: {path!r}: got {status}: {reason!r}; expected"
+                    problems.append(f"{item.kind}: {_short(path)}: got {status}: {reason!r}; expected"
                                     f" {sorted(expect.statuses)} with a reason matching {expect.reason!r}")
     return problems
 
@@ -168,6 +175,7 @@ def test_the_scan_of_hostile_inputs_finishes(hostile_run):
     with duckdb.connect(str(run.db), read_only=True) as con:
         assert con.execute("SELECT status FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()[0] == "finished"
     assert not (run.root.parent.parent / "etc" / "x").exists()   # the ../../etc/x zip member
+    assert run.listing_after == run.listing_before, "tuscan wrote into the scanned folder"
 
 
 @pytest.mark.slow
