@@ -57,7 +57,7 @@ def _flood_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (used + (256 << 20), hard))
     hog = []
     while True:
-        hog.append(bytearray(32 << 20))
+        hog.append(bytes(32 << 20))          # calloc: address space, pages untouched
 
 
 def hostile_reader(abs_path: str, name: str, limits: Limits):
