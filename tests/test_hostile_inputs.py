@@ -42,15 +42,15 @@ class Run:
     root: Path
     outside: Path
     db: Path
-    inputs: list[Input]
+    inputs: list[Input] = field(repr=False)
     returncode: int | None
     seconds: float
-    stdout: str
-    stderr: str
+    stdout: str = field(repr=False)
+    stderr: str = field(repr=False)
     hung: bool
     sparse_reads: dict[int, int] = field(default_factory=dict)   # pid → furthest position in the sparse file
-    listing_before: list[str] = field(default_factory=list)                # the root's entries
-    listing_after: list[str] = field(default_factory=list)
+    listing_before: list[str] = field(default_factory=list, repr=False)   # the root's entries
+    listing_after: list[str] = field(default_factory=list, repr=False)
 
 
 def _process_group(pgid: int) -> list[int]:
