@@ -23,8 +23,10 @@ import pytest
 
 from extractors import Limits
 from tuscan import db
-from tuscan.scan import ContentResult, extract_file, scan
-from tuscan.workers import WorkerPool
+from tuscan.archive.outcome import ContentResult, ReadFailure
+from tuscan.archive.pool import WorkerPool
+from tuscan.archive.reader import extract_file
+from tuscan.archive.scan import scan
 
 DEADLINE = 2.0          # the pool's per-document time limit in these tests
 RESULT_BOUND = 30.0     # hang detector for waiting on a batch (15 × the deadline)
@@ -150,8 +152,8 @@ def test_a_misbehaving_reader_costs_only_its_own_file(files, name, reason):
         # The pool keeps serving after it.
         later = pool.submit(files("e.txt")).result(timeout=RESULT_BOUND)
     failure = results[1]
-    assert isinstance(failure, str), f"{name}: expected a recorded failure, got {failure!r}"
-    assert re.search(reason, failure), failure
+    assert isinstance(failure, ReadFailure), f"{name}: expected a recorded failure, got {failure!r}"
+    assert re.search(reason, str(failure)), failure
     assert [r.status for i, r in enumerate(results) if i != 1] == ["ok"] * 3
     assert isinstance(later[0], ContentResult) and later[0].status == "ok"
 
@@ -167,7 +169,7 @@ def test_many_misbehaving_readers_in_one_batch_on_two_workers(files):
         results = first.result(timeout=RESULT_BOUND) + second.result(timeout=RESULT_BOUND)
     for name, result in zip(names, results, strict=True):
         if name in bad:
-            assert isinstance(result, str), f"{name}: {result!r}"
+            assert isinstance(result, ReadFailure), f"{name}: {result!r}"
         else:
             assert isinstance(result, ContentResult) and result.status == "ok", f"{name}: {result!r}"
 
@@ -196,7 +198,7 @@ def test_a_timed_out_readers_child_process_does_not_outlive_it(files):
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)     # the `sleep` this test started, by its id
-    assert re.search(TIMED_OUT, results[0])
+    assert re.search(TIMED_OUT, str(results[0]))
     assert results[1].status == "ok"
 
 

@@ -80,6 +80,10 @@ def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: 
     os.environ[OCR_PROCESSES_ENV] = str(ocr_processes)
     # Ctrl-C goes to the whole process group; the parent decides what happens to the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A process group of its own, so a worker that is killed takes the programs it started with it
+    # (tesseract, antiword …): they would otherwise go on using a core after their reader is gone.
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
     conn.send((None, 0, "ready"))   # started and imported: from now on, a death is the file's fault
     current = {"job": None}
     send_lock = threading.Lock()     # OCR threads send heartbeats while the main thread sends results
@@ -219,15 +223,28 @@ class WorkerPool:
     def _stop(self, worker: _Worker, *, kill: bool) -> None:
         with contextlib.suppress(OSError, ValueError):
             if kill:
-                worker.process.kill()
+                self._kill_group(worker)
             else:
                 worker.conn.send(None)
         worker.process.join(timeout=5)
         if worker.process.is_alive():
-            worker.process.kill()
+            self._kill_group(worker)
             worker.process.join(timeout=5)
         with contextlib.suppress(OSError):
             worker.conn.close()
+
+    @staticmethod
+    def _kill_group(worker: _Worker) -> None:
+        """Kill the worker and every process it started (its process group, see `_worker_main`)."""
+        pid = worker.process.pid
+        try:
+            if pid is not None and os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+                return
+        except OSError:
+            pass
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -285,6 +302,10 @@ class WorkerPool:
                         self._deliver(worker, job_id, index, result)
             except (EOFError, OSError):
                 pass
+            except Exception as exc:   # a result that was pickled but cannot be read back here
+                if worker.job_id is not None:
+                    self._deliver(worker, worker.job_id, worker.next_index, ReadFailure(
+                        f"the reader's result could not be read back: {type(exc).__name__}"))
         dead = not worker.process.is_alive()
         overdue = worker.job_id is not None and time.monotonic() - worker.started_file_at > self.timeout
         if dead or overdue:
