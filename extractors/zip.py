@@ -16,7 +16,7 @@ import zipfile
 import zlib
 
 from extractors import extractor
-from extractors.base import CONTAINER, Extraction, ExtractorError, Limits, RawMember
+from extractors.base import CONTAINER, NO_TEXT, Extraction, ExtractorError, Limits, RawMember
 from extractors.container import check_depth
 from extractors.sniff import ZIP_MAGIC
 
@@ -84,7 +84,7 @@ def member_label(info: zipfile.ZipInfo) -> str:
             name = raw.decode("utf-8")        # many tools write UTF-8 without setting the flag
         except UnicodeDecodeError:
             name = raw.decode("cp850")        # Windows Explorer in Denmark uses the OEM code page 850
-    return name.replace("\\", "/")
+    return name.replace("\\", "/") or "(unnamed member)"
 
 
 @extractor("zip", formats=("zip",))
@@ -92,7 +92,11 @@ def extract_zip(data: bytes, name: str, limits: Limits) -> Extraction:
     """List the members; extractors.container reads and extracts them under the shared limits."""
     check_depth(limits)
     zf = open_zip(data, "zip archive")
-    infos = [info for info in zf.infolist() if not info.is_dir()]
+    # Not ZipInfo.is_dir(): it fails on a member with an empty name (a hostile archive's trick).
+    infos = [info for info in zf.infolist() if not info.filename.endswith("/")]
+    if not infos:
+        # An archive with nothing in it is still a file of the archive: it keeps a row of its own.
+        return Extraction(status=NO_TEXT, error="empty zip archive: it holds no files")
     return Extraction(status=CONTAINER, raw_members=[_raw(zf, info, limits) for info in infos])
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.hostile.generate import SECRET_MARKER, TERMINAL_CONTROLS, Input, all_kinds, generate
+from tests.hostile.generate import SECRET_MARKER, TERMINAL_CONTROLS, Input, all_kinds, generate, remove_tree
 
 HANG_SECONDS = 600
 TIMEOUT = 20                       # --timeout: the per-document limit the run is given
@@ -121,7 +121,7 @@ def _selected_kinds() -> set[str] | None:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory) -> Run:
+def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     root, outside = base / "archive", base / "outside"
     root.mkdir()
@@ -130,8 +130,10 @@ def hostile_run(tmp_path_factory) -> Run:
     sparse = [e.path for i in inputs if i.kind == SPARSE_KIND for e in i.expect]
     watch = str(root / sparse[0]) if sparse else None
     code, seconds, stdout, stderr, hung, seen = run_discover(root, base / "inventory.duckdb", base, watch)
-    return Run(root, outside, base / "inventory.duckdb", inputs, code, seconds, stdout, stderr, hung, seen,
-               before, sorted(os.listdir(root)))
+    yield Run(root, outside, base / "inventory.duckdb", inputs, code, seconds, stdout, stderr, hung, seen,
+              before, sorted(os.listdir(root)))
+    # pytest's clean-up of old tmp folders recurses, and would fail on the 1,500-deep folder.
+    remove_tree(str(root))
 
 
 def _rows(db: Path) -> dict[str, tuple[str, str]]:

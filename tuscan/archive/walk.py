@@ -54,7 +54,9 @@ def printable(path: str) -> str:
 
 
 def stored_names(names: list[str]) -> dict[str, str]:
-    """Real name → stored name for the entries of one folder: printable, NFC, CPR masked.
+    """Real name → stored name for the entries of one folder: printable, NFC, CPR masked, and "!"
+    written as "\\!" — a stored path's "!" separates a container from its members
+    ("Bilag.zip!Aftale.pdf"), so a real file named "Bilag.zip!Aftale.pdf" must not take that row.
 
     A name is NFC-normalised unless the folder also holds its NFC spelling as a separate entry
     (possible on Linux): then both keep their own spelling, so neither overwrites the other."""
@@ -65,7 +67,7 @@ def stored_names(names: list[str]) -> dict[str, str]:
         nfc = unicodedata.normalize("NFC", text)
         if nfc != text and nfc in real:
             nfc = text
-        shown[name] = mask_name(nfc)
+        shown[name] = mask_name(nfc).replace("!", "\\!")
     return shown
 
 
