@@ -337,7 +337,7 @@ class _Decision:
     list_key: str | None = None
     names: set[str] = field(default_factory=set)     # the key, recorded names, names it was attached under
     vendor: str | None = None
-    documents: set[int] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)      # sha256 of the documents behind it
 
     def as_fact(self, note: str | None = None) -> tuple[str, str | None, str | None]:
         return self.category, self.level, note if note is not None else self.note
@@ -357,19 +357,20 @@ class DecisionBook:
     the newest; an older one that disagrees is `overruled` and reported, never dropped. Decisions
     that reach no system are orphaned: kept, and listed by `tuscan query orphaned_decisions`."""
 
-    def __init__(self, decisions: list[_Decision], systems: list[System]) -> None:
+    def __init__(self, decisions: list[_Decision], systems: list[System],
+                 document_hashes: dict[int, str] | None = None) -> None:
         self.decisions = decisions
         self.attached: dict[int, tuple[_Decision, str]] = {}          # id(system) → winning decision, how
         self.links: list[tuple[_Decision, System, str, int | None]] = []
         self.notes: dict[int, str] = {}                                # id(system) → the reason's note
         claims: dict[int, list[tuple[_Decision, str]]] = {}
         by_id = {id(s): s for s in systems}
-        forms = {id(s): _system_forms(s) for s in systems}
+        forms = {id(s): _system_forms(s, document_hashes or {}) for s in systems}
         for decision in decisions:
             best = None
             for system in systems:
                 claim = _claim(decision, system, forms[id(system)])
-                if claim is not None and (best is None or claim[0] > best[0]):
+                if claim is not None and (best is None or claim[0] > best[0][0]):
                     best = (claim, system)
             if best is not None:
                 (_score, how), system = best[0], best[1]
@@ -404,13 +405,14 @@ class DecisionBook:
         return [d for d in self.decisions if d.decision_id not in linked]
 
 
-def _system_forms(system: System) -> tuple[set[str], set[str], set[int], set[str]]:
-    """(normalised names, list keys, document ids, vendors) of a system of this run."""
+def _system_forms(system: System, hashes: dict[int, str]) -> tuple[set[str], set[str], set, set[str]]:
+    """(normalised names, list keys, documents, vendors) of a system of this run. A document is
+    its sha256 where known (the same file moved or renamed is a new document row)."""
     names = {normalise(c.name) for c in system.candidates} | {normalise(n) for c in system.candidates
                                                                 for n in c.other_names}
     names |= {normalise(m.name) for m in system.matches.values()} | {normalise(system.name)}
     list_keys = {f"{m.list}:{m.name}" for m in system.matches.values()}
-    documents = {d for c in system.candidates for d in c.document_ids}
+    documents = {hashes.get(d, d) for c in system.candidates for d in c.document_ids}
     vendors = {normalise(c.vendor) for c in system.candidates if c.vendor}
     return names - {""}, list_keys, documents, vendors
 
@@ -437,7 +439,7 @@ def _decisions(con: duckdb.DuckDBPyConnection, systems: list[System] | None = No
     """The decisions in force (the newest per system key), attached to this run's systems."""
     rows = con.execute(
         "SELECT d.decision_id, d.system, d.system_key, d.category, d.level, d.note, d.decided_at, d.decided_by,"
-        " s.list_key, s.names, s.vendor, s.document_ids"
+        " s.list_key, s.names, s.vendor, s.documents"
         " FROM decisions d LEFT JOIN decision_subjects s USING (decision_id)"
         " ORDER BY d.decided_at, d.decision_id").fetchall()
     latest: dict[str, _Decision] = {}
@@ -450,7 +452,8 @@ def _decisions(con: duckdb.DuckDBPyConnection, systems: list[System] | None = No
                                 " WHERE how <> 'overruled'").fetchall():
         if did in by_id:
             by_id[did].names.add(key)
-    return DecisionBook(list(latest.values()), systems or [])
+    hashes = dict(con.execute("SELECT document_id, sha256 FROM documents WHERE sha256 IS NOT NULL").fetchall())
+    return DecisionBook(list(latest.values()), systems or [], hashes)
 
 
 def _decision_for(decisions: DecisionBook, system: System) -> tuple | None:

@@ -43,7 +43,7 @@ def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]
 
 
 def _subject(con: duckdb.DuckDBPyConnection, key: str, written: str) -> tuple:
-    """(list key, names, vendor, document ids) of the inventory system `key` as it stands now.
+    """(list key, names, vendor, documents' sha256) of the inventory system `key` as it stands now.
 
     The names include the earlier names of the system: those of decisions that the latest
     classification attached to it, so a system renamed twice is still found."""
@@ -58,7 +58,8 @@ def _subject(con: duckdb.DuckDBPyConnection, key: str, written: str) -> tuple:
         " WHERE l.system_key = ? AND l.run_id = (SELECT max(run_id) FROM decision_links)", [key]).fetchall()
     names += [n for (listed,) in earlier for n in listed or []]
     documents = [d for (d,) in con.execute(
-        "SELECT DISTINCT document_id FROM document_systems WHERE system_id = ? ORDER BY 1", [system_id]).fetchall()]
+        "SELECT DISTINCT d.sha256 FROM document_systems ds JOIN documents d USING (document_id)"
+        " WHERE ds.system_id = ? AND d.sha256 IS NOT NULL ORDER BY 1", [system_id]).fetchall()]
     list_key = f"{matched_list}:{matched_name}" if matched_list and matched_name else None
     return list_key, list(dict.fromkeys(n for n in names if n)), vendor, documents
 
@@ -82,7 +83,7 @@ def record_decision(con: duckdb.DuckDBPyConnection, system: str, category: str, 
         decision_id = con.execute(
             "INSERT INTO decisions (system, system_key, category, level, note, decided_by) VALUES (?, ?, ?, ?, ?, ?)"
             " RETURNING decision_id", [name, key, category, level, note, who]).fetchone()[0]
-        con.execute("INSERT INTO decision_subjects (decision_id, list_key, names, vendor, document_ids)"
+        con.execute("INSERT INTO decision_subjects (decision_id, list_key, names, vendor, documents)"
                     " VALUES (?, ?, ?, ?, ?)", [decision_id, *subject])
     return f"Recorded: {name} → {category}" + (f", {level}" if level else "") + f" (by {who})"
 

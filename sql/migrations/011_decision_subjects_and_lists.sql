@@ -11,18 +11,20 @@ CREATE TABLE decision_subjects (
     list_key     VARCHAR,                      -- the KL-list entry it matched, "kl_shared_tu:Aula", or NULL
     names        VARCHAR[] NOT NULL,           -- normalised names the system went by (tuscan.names.normalise)
     vendor       VARCHAR,                      -- its vendor, when known
-    document_ids BIGINT[] NOT NULL,            -- documents attributed to it (documents.document_id)
+    documents    VARCHAR[] NOT NULL,           -- sha256 of the documents attributed to it (a moved or
+                                               -- renamed file is a new documents row, same content)
     recorded_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 -- Decisions recorded before this table existed: what the inventory held for their system then.
-INSERT INTO decision_subjects (decision_id, list_key, names, vendor, document_ids)
+INSERT INTO decision_subjects (decision_id, list_key, names, vendor, documents)
 SELECT d.decision_id,
        CASE WHEN s.matched_list IS NOT NULL THEN s.matched_list || ':' || s.matched_name END,
        [d.system_key],
        s.vendor,
-       coalesce((SELECT list(ds.document_id) FROM document_systems ds WHERE ds.system_id = s.system_id),
-                []::BIGINT[])
+       coalesce((SELECT list(DISTINCT doc.sha256) FROM document_systems ds
+                 JOIN documents doc ON doc.document_id = ds.document_id
+                 WHERE ds.system_id = s.system_id AND doc.sha256 IS NOT NULL), []::VARCHAR[])
 FROM decisions d
 LEFT JOIN systems s ON s.system_key = d.system_key
 QUALIFY row_number() OVER (PARTITION BY d.decision_id ORDER BY s.system_id) = 1;
