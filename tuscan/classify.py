@@ -131,8 +131,15 @@ class ClassifyResult:
         return f"Classified {self.systems} systems ({counts})."
 
 
-def reference_matcher() -> NameMatcher:
-    return NameMatcher((e.key, e.name) for e in reference.all_entries())
+def reference_matcher(con: duckdb.DuckDBPyConnection | None = None) -> NameMatcher:
+    """KL's lists to match against: the bundled CSVs, or, given the inventory, the newest version of
+    each list imported into it (`tuscan lists import`) in place of the bundled one."""
+    replacements = {}
+    if con is not None:
+        from tuscan.lists import imported_entries
+
+        replacements = imported_entries(con)
+    return NameMatcher((e.key, e.name) for e in reference.all_entries(replacements))
 
 
 def match_lists(matcher: NameMatcher, names: list[str]) -> tuple[dict[str, ListMatch], list[tuple[str, str, float]]]:
@@ -479,7 +486,7 @@ def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> 
 def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
     """Rebuild the inventory from stored findings, as a run of its own. Idempotent; decisions are kept."""
     with recorded_run(con, "classify", {}) as run:
-        matcher = reference_matcher()
+        matcher = reference_matcher(con)
         systems = merge(collect_candidates(con, matcher), matcher)
         decisions = _decisions(con, systems)
         rows, evidence_rows, doc_rows, history = [], [], [], []
