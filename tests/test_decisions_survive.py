@@ -186,3 +186,10 @@ def test_a_decision_nothing_claims_is_orphaned():
     decision = _decision(1, "Gammelt Fagsystem", "own", documents={3}, list_key="kl_shared_tu:Gammelt")
     book = DecisionBook([decision], [_system("Nyt Fagsystem", documents=[4])])
     assert [d.system for d in book.orphaned] == ["Gammelt Fagsystem"]
+
+
+def test_a_decision_under_an_alias_finds_the_system_under_the_lists_name():
+    decision = _decision(1, "Fælles Medicinkort", "common_public")
+    fmk = _system("FMK - Fælles Medicinkort")
+    book = DecisionBook([decision], [fmk])
+    assert book.decision_for(fmk) == ("common_public", None, None)

@@ -5,7 +5,9 @@
 Steps: collect candidates (documents, KITOS, web), match each against KL's lists, merge candidates
 that are the same system (same list entry, or the same name by `tuscan.names.same_system`), apply
 `tuscan.rules.classify_system`, write the result and a snapshot for "what changed since the
-previous run". People's decisions (`decisions` table) are read, never written here.
+previous run". People's decisions (`decisions` table) are read, never written here: each is attached
+to the system it was about (`DecisionBook`), and which system that was is recorded per run
+(`decision_links`), so a decision whose system is gone is listed, not lost.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 import duckdb
 from rapidfuzz import process
@@ -412,6 +415,17 @@ class DecisionBook:
         return [d for d in self.decisions if d.decision_id not in linked]
 
 
+def _with_aliases(names: set[str]) -> set[str]:
+    """The names and, for a known alias ("FMK", "Aula"), the name it stands for on KL's lists."""
+    aliases = _alias_forms()
+    return names | {aliases[n] for n in names if n in aliases}
+
+
+@cache
+def _alias_forms() -> dict[str, str]:
+    return {normalise(a): normalise(n) for a, n in reference.load_aliases().items()}
+
+
 def _system_forms(system: System, hashes: dict[int, str]) -> tuple[set[str], set[str], set, set[str]]:
     """(normalised names, list keys, documents, vendors) of a system of this run. A document is
     its sha256 where known (the same file moved or renamed is a new document row)."""
@@ -421,7 +435,7 @@ def _system_forms(system: System, hashes: dict[int, str]) -> tuple[set[str], set
     list_keys = {f"{m.list}:{m.name}" for m in system.matches.values()}
     documents = {hashes.get(d, d) for c in system.candidates for d in c.document_ids}
     vendors = {normalise(c.vendor) for c in system.candidates if c.vendor}
-    return names - {""}, list_keys, documents, vendors
+    return _with_aliases(names - {""}), list_keys, documents, vendors
 
 
 def _claim(decision: _Decision, system: System, forms) -> tuple[tuple, str] | None:
@@ -429,9 +443,9 @@ def _claim(decision: _Decision, system: System, forms) -> tuple[tuple, str] | No
     names, list_keys, documents, vendors = forms
     shared_documents = len(decision.documents & documents)
     same_vendor = bool(decision.vendor and normalise(decision.vendor) in vendors)
-    if decision.key in names:
+    if _with_aliases({decision.key}) & names:
         how = "name"
-    elif decision.names & names:
+    elif _with_aliases(decision.names) & names:
         how = "earlier_name"
     elif decision.list_key and decision.list_key in list_keys:
         how = "list_entry"
