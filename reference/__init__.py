@@ -2,6 +2,9 @@
 
 The CSVs are written by ``reference/curate.py`` from the seed (KL's Delrapport 1 and 2) and
 ``reference/curation_overrides.csv``; see that script for how each row was recovered.
+A municipality can import a newer version of a list KL publishes (``tuscan lists import``, stored in
+the inventory database); ``all_entries(replacements)`` then returns that version in place of the
+bundled CSV, which stays the default.
 ``reference/authorities.csv`` (hand-written, with the seed line or the source of each row) lists the
 authorities that own common-public solutions and the joint municipal bodies that own shared ones.
 """
@@ -29,7 +32,8 @@ class UnknownList(KeyError):
 
 @dataclass(frozen=True)
 class ReferenceEntry:
-    """One system name on one of KL's lists, with where it came from in the seed."""
+    """One system name on one of KL's lists, with where it came from: the seed (``seed_line``), or
+    an imported version of the list (``appendix`` names the file, ``seed_line`` is 0)."""
 
     name: str
     list: str
@@ -67,9 +71,17 @@ def load_list(list_name: str) -> list[ReferenceEntry]:
     return list(_load(list_name))
 
 
-def all_entries() -> list[ReferenceEntry]:
-    """Every entry of every list (a name on two lists appears twice, once per list)."""
-    return [entry for list_name in LISTS for entry in _load(list_name)]
+def all_entries(replacements: dict[str, list[ReferenceEntry]] | None = None) -> list[ReferenceEntry]:
+    """Every entry of every list (a name on two lists appears twice, once per list).
+
+    ``replacements``: list name → entries that replace the bundled CSV of that list (an imported
+    newer version); lists not named keep their bundled entries."""
+    replacements = replacements or {}
+    unknown = set(replacements) - set(LISTS)
+    if unknown:
+        raise UnknownList(", ".join(sorted(unknown)))
+    return [entry for list_name in LISTS
+            for entry in (replacements[list_name] if list_name in replacements else _load(list_name))]
 
 
 @cache

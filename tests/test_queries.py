@@ -17,7 +17,7 @@ from tuscan.queries import QueryParameterError, UnknownQuery, list_queries, load
 ALL_QUERIES = {
     "own_needing_risk_assessment", "solutions_to_rebuild", "systems_needing_review", "system_evidence",
     "vendor_summary", "common_public_solutions", "unreadable_documents", "changes_since_previous_run",
-    "checklist_status", "decisions_this_month",
+    "checklist_status", "decisions_this_month", "orphaned_decisions",
 }
 
 

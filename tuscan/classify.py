@@ -5,7 +5,9 @@
 Steps: collect candidates (documents, KITOS, web), match each against KL's lists, merge candidates
 that are the same system (same list entry, or the same name by `tuscan.names.same_system`), apply
 `tuscan.rules.classify_system`, write the result and a snapshot for "what changed since the
-previous run". People's decisions (`decisions` table) are read, never written here.
+previous run". People's decisions (`decisions` table) are read, never written here: each is attached
+to the system it was about (`DecisionBook`), and which system that was is recorded per run
+(`decision_links`), so a decision whose system is gone is listed, not lost.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 import duckdb
 from rapidfuzz import process
@@ -131,8 +134,15 @@ class ClassifyResult:
         return f"Classified {self.systems} systems ({counts})."
 
 
-def reference_matcher() -> NameMatcher:
-    return NameMatcher((e.key, e.name) for e in reference.all_entries())
+def reference_matcher(con: duckdb.DuckDBPyConnection | None = None) -> NameMatcher:
+    """KL's lists to match against: the bundled CSVs, or, given the inventory, the newest version of
+    each list imported into it (`tuscan lists import`) in place of the bundled one."""
+    replacements = {}
+    if con is not None:
+        from tuscan.lists import imported_entries
+
+        replacements = imported_entries(con)
+    return NameMatcher((e.key, e.name) for e in reference.all_entries(replacements))
 
 
 def match_lists(matcher: NameMatcher, names: list[str]) -> tuple[dict[str, ListMatch], list[tuple[str, str, float]]]:
@@ -322,22 +332,160 @@ def merge(candidates: list[Candidate], matcher: NameMatcher) -> list[System]:
     return systems
 
 
-def _decisions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, str | None]]:
-    """The latest decision per system key."""
+@dataclass
+class _Decision:
+    """A decision in force (the newest per system key), with what it was about."""
+
+    decision_id: int
+    system: str
+    key: str
+    category: str
+    level: str | None
+    note: str | None
+    decided_at: object
+    decided_by: str | None = None
+    list_key: str | None = None
+    names: set[str] = field(default_factory=set)     # the key, recorded names, names it was attached under
+    vendor: str | None = None
+    documents: set[str] = field(default_factory=set)      # sha256 of the documents behind it
+
+    def as_fact(self, note: str | None = None) -> tuple[str, str | None, str | None]:
+        return self.category, self.level, note if note is not None else self.note
+
+
+# How strongly a decision claims a system, strongest first: the system still goes by the name it
+# was decided under; by a name it went by earlier; it matched the same KL-list entry; it holds
+# documents the decided system held (a rename by a better title, a split).
+_HOW = {"name": 4, "earlier_name": 3, "list_entry": 2, "documents": 1}
+
+
+class DecisionBook:
+    """People's decisions, each attached to at most one system of this run.
+
+    Attaching is done once for all systems, so that a decision goes to the system that claims it
+    most strongly (`_HOW`), and a system that two decisions reach (two decided systems merged) takes
+    the newest; an older one that disagrees is `overruled` and reported, never dropped. Decisions
+    that reach no system are orphaned: kept, and listed by `tuscan query orphaned_decisions`."""
+
+    def __init__(self, decisions: list[_Decision], systems: list[System],
+                 document_hashes: dict[int, str] | None = None) -> None:
+        self.decisions = decisions
+        self.attached: dict[int, tuple[_Decision, str]] = {}          # id(system) → winning decision, how
+        self.links: list[tuple[_Decision, System, str, int | None]] = []
+        self.notes: dict[int, str] = {}                                # id(system) → the reason's note
+        claims: dict[int, list[tuple[_Decision, str]]] = {}
+        by_id = {id(s): s for s in systems}
+        forms = {id(s): _system_forms(s, document_hashes or {}) for s in systems}
+        for decision in decisions:
+            best = None
+            for system in systems:
+                claim = _claim(decision, system, forms[id(system)])
+                if claim is not None and (best is None or claim[0] > best[0][0]):
+                    best = (claim, system)
+            if best is not None:
+                (_score, how), system = best[0], best[1]
+                claims.setdefault(id(system), []).append((decision, how))
+        for sid, claimed in claims.items():
+            claimed.sort(key=lambda dh: (dh[0].decided_at, dh[0].decision_id), reverse=True)
+            winner, how = claimed[0]
+            self.attached[sid] = (winner, how)
+            self.links.append((winner, by_id[sid], how, None))
+            overruled = []
+            for decision, other_how in claimed[1:]:
+                if (decision.category, decision.level) == (winner.category, winner.level):
+                    self.links.append((decision, by_id[sid], other_how, None))
+                else:
+                    overruled.append(decision)
+                    self.links.append((decision, by_id[sid], "overruled", winner.decision_id))
+            if overruled:
+                others = "; ".join(f"{d.system} → {d.category} (by {d.decided_by or 'unknown'})" for d in overruled)
+                self.notes[sid] = ((winner.note + "; " if winner.note else "")
+                                   + f"the newest of {len(claimed)} decisions on systems now merged into this one;"
+                                   f" set aside: {others} (tuscan query orphaned_decisions)")
+
+    def decision_for(self, system: System) -> tuple | None:
+        found = self.attached.get(id(system))
+        if found is None:
+            return None
+        return found[0].as_fact(self.notes.get(id(system)))
+
+    @property
+    def orphaned(self) -> list[_Decision]:
+        linked = {d.decision_id for d, _s, _how, _by in self.links}
+        return [d for d in self.decisions if d.decision_id not in linked]
+
+
+def _with_aliases(names: set[str]) -> set[str]:
+    """The names and, for a known alias ("FMK", "Aula"), the name it stands for on KL's lists."""
+    aliases = _alias_forms()
+    return names | {aliases[n] for n in names if n in aliases}
+
+
+@cache
+def _alias_forms() -> dict[str, str]:
+    return {normalise(a): normalise(n) for a, n in reference.load_aliases().items()}
+
+
+def _system_forms(system: System, hashes: dict[int, str]) -> tuple[set[str], set[str], set, set[str]]:
+    """(normalised names, list keys, documents, vendors) of a system of this run. A document is
+    its sha256 where known (the same file moved or renamed is a new document row)."""
+    names = {normalise(c.name) for c in system.candidates} | {normalise(n) for c in system.candidates
+                                                                for n in c.other_names}
+    names |= {normalise(m.name) for m in system.matches.values()} | {normalise(system.name)}
+    list_keys = {f"{m.list}:{m.name}" for m in system.matches.values()}
+    documents = {hashes.get(d, d) for c in system.candidates for d in c.document_ids}
+    vendors = {normalise(c.vendor) for c in system.candidates if c.vendor}
+    return _with_aliases(names - {""}), list_keys, documents, vendors
+
+
+def _claim(decision: _Decision, system: System, forms) -> tuple[tuple, str] | None:
+    """(sort key, how) when the decision may be this system's, else None."""
+    names, list_keys, documents, vendors = forms
+    shared_documents = len(decision.documents & documents)
+    same_vendor = bool(decision.vendor and normalise(decision.vendor) in vendors)
+    if _with_aliases({decision.key}) & names:
+        how = "name"
+    elif _with_aliases(decision.names) & names:
+        how = "earlier_name"
+    elif decision.list_key and decision.list_key in list_keys:
+        how = "list_entry"
+    elif shared_documents:
+        how = "documents"
+    else:
+        return None
+    return (_HOW[how], shared_documents, same_vendor), how
+
+
+def _decisions(con: duckdb.DuckDBPyConnection, systems: list[System] | None = None) -> DecisionBook:
+    """The decisions in force (the newest per system key), attached to this run's systems."""
     rows = con.execute(
-        "SELECT system_key, category, level, note FROM decisions ORDER BY decided_at, decision_id"
-    ).fetchall()
-    return {key: (category, level, note) for key, category, level, note in rows}
+        "SELECT d.decision_id, d.system, d.system_key, d.category, d.level, d.note, d.decided_at, d.decided_by,"
+        " s.list_key, s.names, s.vendor, s.documents"
+        " FROM decisions d LEFT JOIN decision_subjects s USING (decision_id)"
+        " ORDER BY d.decided_at, d.decision_id").fetchall()
+    latest: dict[str, _Decision] = {}
+    for did, name, key, category, level, note, at, by, list_key, names, vendor, documents in rows:
+        latest[key] = _Decision(did, name, key, category, level, note, at, by, list_key,
+                                {key, *(names or [])}, vendor, set(documents or []))
+    # Names a decision was attached under in earlier runs are its system's earlier names.
+    by_id = {d.decision_id: d for d in latest.values()}
+    for did, key in con.execute("SELECT DISTINCT decision_id, system_key FROM decision_links"
+                                " WHERE how <> 'overruled'").fetchall():
+        if did in by_id:
+            by_id[did].names.add(key)
+    hashes = dict(con.execute("SELECT document_id, sha256 FROM documents WHERE sha256 IS NOT NULL").fetchall())
+    return DecisionBook(list(latest.values()), systems or [], hashes)
 
 
-def _decision_for(decisions: dict, system: System) -> tuple | None:
-    keys = {normalise(c.name) for c in system.candidates} | {normalise(n) for c in system.candidates
-                                                               for n in c.other_names}
-    keys |= {normalise(m.name) for m in system.matches.values()}
-    for key in keys:
-        if key in decisions:
-            return decisions[key]
-    return None
+def _decision_for(decisions: DecisionBook, system: System) -> tuple | None:
+    return decisions.decision_for(system)
+
+
+def _record_links(con: duckdb.DuckDBPyConnection, run_id: int, decisions: DecisionBook) -> None:
+    """Which system each decision was attached to in this run (for orphaned_decisions and for the
+    earlier names of the next run)."""
+    insert_rows(con, "decision_links", ["run_id", "decision_id", "system", "system_key", "how", "overruled_by"],
+                [(run_id, d.decision_id, s.name, normalise(s.name), how, by) for d, s, how, by in decisions.links])
 
 
 def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> list[Candidate]:
@@ -352,9 +500,9 @@ def collect_candidates(con: duckdb.DuckDBPyConnection, matcher: NameMatcher) -> 
 def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
     """Rebuild the inventory from stored findings, as a run of its own. Idempotent; decisions are kept."""
     with recorded_run(con, "classify", {}) as run:
-        matcher = reference_matcher()
+        matcher = reference_matcher(con)
         systems = merge(collect_candidates(con, matcher), matcher)
-        decisions = _decisions(con)
+        decisions = _decisions(con, systems)
         rows, evidence_rows, doc_rows, history = [], [], [], []
         for system_id, system in enumerate(sorted(systems, key=lambda s: normalise(s.name)), start=1):
             facts = Facts(system.name, system.matches, system.ambiguous, system.evidence,
@@ -385,6 +533,7 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             insert_rows(con, "document_systems", ["document_id", "system_id", "signal"], doc_rows)
             insert_rows(con, "inventory_history", ["run_id", "system", "system_key", "category", "suggested_level",
                                                    "flags", "decided_by"], history)
+            _record_links(con, run.run_id, decisions)
         by_category = Counter(r[4] for r in rows)
         run.summary = {"systems": len(rows), "by_category": dict(by_category)}
     return ClassifyResult(run.run_id, len(rows), dict(by_category))

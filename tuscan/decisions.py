@@ -5,6 +5,13 @@ made in either place is the same row. Besides decisions (category, level, note) 
 status of each own solution's checklist items (Delrapport 1, "Tjekliste for egne løsninger"), and can
 take a decision back (undo): the undone decision moves to `decision_undos`, so classification no longer
 sees it and the history still shows it.
+
+A decision is keyed by the system's normalised name, but names change when a later run identifies
+systems better (a clearer title, a KITOS spelling, two systems merged or one split). So each
+decision also stores what it was about (`decision_subjects`): the KL-list entry the system matched,
+the names it went by, its vendor and the documents behind it. Classification uses these to find
+the decision's system again (`tuscan.classify`), and lists the decisions it could not attach
+(`tuscan query orphaned_decisions`); no decision is ever deleted by a run.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import getpass
 
 import duckdb
 
+from tuscan.db import transaction
 from tuscan.errors import InvalidValue, UnknownSystem
 from tuscan.names import NameMatcher, normalise
 from tuscan.rules import BETYDELIG, CATEGORIES, CHECKLIST_KEYS, CHECKLIST_STATUSES, LAV
@@ -34,6 +42,28 @@ def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]
     raise UnknownSystem(f"no system called {system!r} in the inventory.{hint}")
 
 
+def _subject(con: duckdb.DuckDBPyConnection, key: str, written: str) -> tuple:
+    """(list key, names, vendor, documents' sha256) of the inventory system `key` as it stands now.
+
+    The names include the earlier names of the system: those of decisions that the latest
+    classification attached to it, so a system renamed twice is still found."""
+    row = con.execute("SELECT system_id, system, matched_list, matched_name, vendor FROM systems"
+                      " WHERE system_key = ? ORDER BY system_id LIMIT 1", [key]).fetchone()
+    if row is None:
+        return None, [key], None, []
+    system_id, name, matched_list, matched_name, vendor = row
+    names = [key, normalise(name), normalise(written)] + ([normalise(matched_name)] if matched_name else [])
+    earlier = con.execute(
+        "SELECT s.names FROM decision_links l JOIN decision_subjects s USING (decision_id)"
+        " WHERE l.system_key = ? AND l.run_id = (SELECT max(run_id) FROM decision_links)", [key]).fetchall()
+    names += [n for (listed,) in earlier for n in listed or []]
+    documents = [d for (d,) in con.execute(
+        "SELECT DISTINCT d.sha256 FROM document_systems ds JOIN documents d USING (document_id)"
+        " WHERE ds.system_id = ? AND d.sha256 IS NOT NULL ORDER BY 1", [system_id]).fetchall()]
+    list_key = f"{matched_list}:{matched_name}" if matched_list and matched_name else None
+    return list_key, list(dict.fromkeys(n for n in names if n)), vendor, documents
+
+
 def find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]:
     """(system name, system key) of the inventory system a person meant; UnknownSystem if none."""
     return _find_system(con, system)
@@ -48,10 +78,13 @@ def record_decision(con: duckdb.DuckDBPyConnection, system: str, category: str, 
         raise InvalidValue("level must be Lav or Betydelig (no municipal TU-solution is expected on Høj)")
     name, key = _find_system(con, system)
     who = decided_by or getpass.getuser()
-    con.execute(
-        "INSERT INTO decisions (system, system_key, category, level, note, decided_by) VALUES (?, ?, ?, ?, ?, ?)",
-        [name, key, category, level, note, who],
-    )
+    subject = _subject(con, key, system)
+    with transaction(con):
+        decision_id = con.execute(
+            "INSERT INTO decisions (system, system_key, category, level, note, decided_by) VALUES (?, ?, ?, ?, ?, ?)"
+            " RETURNING decision_id", [name, key, category, level, note, who]).fetchone()[0]
+        con.execute("INSERT INTO decision_subjects (decision_id, list_key, names, vendor, documents)"
+                    " VALUES (?, ?, ?, ?, ?)", [decision_id, *subject])
     return f"Recorded: {name} → {category}" + (f", {level}" if level else "") + f" (by {who})"
 
 

@@ -1,5 +1,5 @@
 """One list of steps per command: what `tuscan discover`, `kitos`, `crawl`, `decide`, `classify`,
-`report` and `run` do, in order — scan or import, then classify once, then outputs.
+`lists import`, `report` and `run` do, in order — scan or import, then classify once, then outputs.
 
 The CLI runs a list directly (`run_steps`); the Prefect flows in `flows/` run the same list, each
 step as a task (`flows.steps.run_as_tasks`), so the two can never drift apart. A step is a plain
@@ -154,6 +154,31 @@ def kitos_fetch(url: str, cvr: str, db: str | os.PathLike, *, wait: float = 0, t
                           wait=wait)
 
     return [Step("fetch-kitos-api", fetch, retries=2, describe=lambda s: s.describe()), *classify(db, wait)]
+
+
+def lists_import(file: str | os.PathLike, choice: str, db: str | os.PathLike, *, source: str | None = None,
+                 wait: float = 0) -> list[Step]:
+    """`tuscan lists import`: store the file as a new version of a KL list, classify again, list the
+    systems whose category changed."""
+    def import_file(_results: Results):
+        from tuscan.lists import import_list
+
+        with database.writing(db, wait=wait, command="lists import") as con:
+            return import_list(con, file, choice, source=source)
+
+    def changed(results: Results):
+        from tuscan.lists import category_changes
+
+        with database.reading(db, wait=wait) as con:
+            return category_changes(con, results["classify"].run_id)
+
+    def describe_changes(changes) -> str:
+        from tuscan.lists import describe_changes as describe
+
+        return describe(changes)
+
+    return [Step("import-kl-list", import_file, describe=lambda r: r.describe()), *classify(db, wait),
+            Step("list-category-changes", changed, describe=describe_changes)]
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ def discover_summary(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()
     if categories:
         parts.append(_table(categories, ("category", "systems")))
+    if line := orphaned_line(con):
+        parts.append(line)
     unreadable = con.execute(
         "SELECT path, status, error FROM document_findings WHERE status IN ('error', 'unsupported', 'no_text')"
         " ORDER BY path"
@@ -69,6 +71,22 @@ def discover_summary(con: duckdb.DuckDBPyConnection) -> str:
         if any("tesseract" in (e or "") for _, _, e in unreadable):
             parts.append("Scanned documents need OCR: apt-get install tesseract-ocr tesseract-ocr-dan")
     return "\n\n".join(parts)
+
+
+def orphaned_line(con: duckdb.DuckDBPyConnection) -> str | None:
+    """"N decisions could not be attached …" when the latest classification left people's
+    decisions without a system (or overruled by a newer one on a merged system); None otherwise."""
+    from tuscan.queries import run_query
+
+    columns, rows = run_query(con, "orphaned_decisions")
+    if not rows:
+        return None
+    why = columns.index("why")
+    overruled = sum(1 for r in rows if r[why] == "overruled")
+    detail = f" ({overruled} set aside for a newer decision on a merged system)" if overruled else ""
+    noun = "decision" if len(rows) == 1 else "decisions"
+    return (f"{len(rows)} {noun} could not be attached to a system in this run{detail}; they are kept:"
+            " see tuscan query orphaned_decisions")
 
 
 def headline(con: duckdb.DuckDBPyConnection) -> dict:

@@ -74,7 +74,7 @@ def main() -> None:
 def _register() -> None:
     # Each module adds its commands to `main`; the list is explicit and tests/test_cli_docs.py
     # checks every command is registered and documented.
-    from tuscan.cli import crawl, discover, kitos, outputs, serve  # noqa: F401
+    from tuscan.cli import crawl, discover, kitos, lists, outputs, serve  # noqa: F401
 
 
 _register()
