@@ -11,6 +11,7 @@ previous run". People's decisions (`decisions` table) are read, never written he
 from __future__ import annotations
 
 import importlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from tuscan.names import (
     same_system,
     vendor_of,
 )
+from tuscan.reasons import DA
 from tuscan.rules import COMMON_PUBLIC_LIST, KITOS_LIST, SHARED_LIST, Facts, ListMatch, classify_system
 from tuscan.runs import recorded_run
 
@@ -366,8 +368,9 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             key = normalise(system.name)
             rows.append((system_id, system.name, key, system.vendor, verdict.category, verdict.suggested_level,
                          verdict.flags, matched.list if matched else None, matched.name if matched else None,
-                         matched.score if matched else None, bool(system.ambiguous), verdict.reason, sources,
-                         len(evidence), verdict.decided_by, run.run_id))
+                         matched.score if matched else None, bool(system.ambiguous), verdict.reason,
+                         verdict.reason_code or None, json.dumps(verdict.reason_values, ensure_ascii=False),
+                         verdict.reason_in(DA), sources, len(evidence), verdict.decided_by, run.run_id))
             evidence_rows.extend((system_id, e.source_kind, e.source_ref, e.document_id, e.page, e.kind, e.term,
                                   e.detail, e.snippet) for e in evidence)
             doc_rows.extend((d, system_id, c.name_signal) for c in system.candidates for d in c.document_ids)
@@ -379,7 +382,8 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             con.execute("DELETE FROM document_systems")
             insert_rows(con, "systems", ["system_id", "system", "system_key", "vendor", "category", "suggested_level",
                                          "flags", "matched_list", "matched_name", "match_score", "ambiguous",
-                                         "reason", "sources", "evidence_count", "decided_by", "classified_run"], rows)
+                                         "reason", "reason_code", "reason_values", "reason_da", "sources",
+                                         "evidence_count", "decided_by", "classified_run"], rows)
             insert_rows(con, "system_evidence", ["system_id", "source_kind", "source_ref", "document_id", "page",
                                                  "kind", "term", "detail", "snippet"], evidence_rows)
             insert_rows(con, "document_systems", ["document_id", "system_id", "signal"], doc_rows)
