@@ -7,3 +7,6 @@
 ALTER TABLE systems ADD COLUMN reason_code VARCHAR;
 ALTER TABLE systems ADD COLUMN reason_values JSON;
 ALTER TABLE systems ADD COLUMN reason_da VARCHAR;
+-- An evidence row's detail in Danish as well (its code is found again from kind + detail by
+-- tuscan/reasons.py; this column is for SQL readers).
+ALTER TABLE system_evidence ADD COLUMN detail_da VARCHAR;
