@@ -254,3 +254,34 @@ def test_the_web_app_shows_reasons_in_danish_and_english_on_request(example_db_c
     assert "No KL list match" in c.get("/system/korsbæk selvbetjening").text
     assert "No KL list match" not in c.get("/system/korsbæk selvbetjening?lang=da").text
     assert "No KL list match" not in c.get("/system/korsbæk selvbetjening").text
+
+
+def test_kitos_evidence_and_reasons_read_in_danish(example_db_copy, tmp_path):
+    from tests.kitos_fixtures import write_exports
+    from tuscan import steps
+
+    exports = write_exports(tmp_path)
+    steps.run_steps(steps.kitos_import([str(p) for p in exports.values()], example_db_copy))
+    with database.reading(example_db_copy) as con:
+        evidence = con.execute("SELECT kind, detail, detail_da FROM evidence WHERE source_kind = 'kitos'").fetchall()
+        kitos_only = con.execute("SELECT reason_da FROM inventory WHERE system = 'Lokal Lokalebooking'").fetchone()
+    assert {reasons.evidence_reason(k, d)["code"] for k, d, _ in evidence} >= {"kitos_in_use", "kitos_rights_holder"}
+    for kind, detail, detail_da in evidence:
+        assert reasons.evidence_reason(kind, detail)["code"] != "text", detail
+        assert_danish(detail_da)
+    assert kitos_only == ("Registreret i KITOS, men intet viser, om borgere eller virksomheder logger ind med "
+                          "NemLog-in",)
+
+
+def test_the_website_checks_verdicts_in_danish():
+    assert reasons.verification_text("redirects to NemLog-in (login.nemlog-in.dk)") == \
+        "viderestiller til NemLog-in (login.nemlog-in.dk)"
+    assert reasons.verification_text("login button 'Log ind med MitID'") == "login-knap 'Log ind med MitID'"
+    assert reasons.verification_text("no NemLog-in/MitID login found") == "intet NemLog-in/MitID-login fundet"
+    assert reasons.verification_text("no NemLog-in/MitID login found", "en") == "no NemLog-in/MitID login found"
+    assert reasons.verification_text(None) == ""
+    link = render("web_link", {"host": "korsbaek.emply.net", "system": "Emply",
+                               "where": "linked as a link from http://www.korsbaek.dk/job/ and 2 more pages",
+                               "seen": "not checked"})
+    assert link == ("Link til korsbaek.emply.net (Emply) linket som et link fra http://www.korsbaek.dk/job/ og 2 "
+                    "sider mere; intet login set på målet: ikke tjekket")

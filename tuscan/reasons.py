@@ -235,6 +235,38 @@ def _danish_where(where: str) -> str:
     return where
 
 
+# The website check's verdicts (tuscan.web.verify), stored in English → Danish.
+_VERIFICATION_DA = (
+    (r"redirects to NemLog-in \((.*)\)", r"viderestiller til NemLog-in (\1)"),
+    (r"redirects with a SAML AuthnRequest to (.*)", r"viderestiller med en SAML AuthnRequest til \1"),
+    (r"redirects to (.*) \(not followed\)", r"viderestiller til \1 (ikke fulgt)"),
+    (r"HTTP (\d+)", r"HTTP \1"),
+    (r"not a web page \((.*)\)", r"ikke en hjemmeside (\1)"),
+    (r"SAML AuthnRequest form posting to (.*)", r"SAML AuthnRequest-formular der sendes til \1"),
+    (r"form posting to NemLog-in \((.*)\)", r"formular der sendes til NemLog-in (\1)"),
+    (r"refreshes to NemLog-in \((.*)\)", r"skifter til NemLog-in (\1)"),
+    (r"script redirects to NemLog-in \((.*)\)", r"et script viderestiller til NemLog-in (\1)"),
+    (r"login link to NemLog-in \((.*?)\): (.*)", r"login-link til NemLog-in (\1): \2"),
+    (r"login button (.*)", r"login-knap \1"),
+    (r"mentions MitID/NemID but offers no login \(an information page\)",
+     r"nævner MitID/NemID, men tilbyder intet login (en informationsside)"),
+    (r"no NemLog-in/MitID login found", r"intet NemLog-in/MitID-login fundet"),
+    (r"not checked", r"ikke tjekket"),
+)
+
+
+def _danish_verification(text: str) -> str:
+    for pattern, danish in _VERIFICATION_DA:
+        if re.fullmatch(pattern, text, re.DOTALL):
+            return re.sub(pattern, danish, text, count=1, flags=re.DOTALL)
+    return text
+
+
+def verification_text(text: str | None, lang: str = DA) -> str:
+    """The website check's verdict on a login page (tuscan.web.verify) in the reader's language."""
+    return _danish_verification(text or "") if _lang(lang) == DA else (text or "")
+
+
 def _prepare(code: str, values: dict, lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in fields(code):
@@ -263,8 +295,8 @@ def _prepare(code: str, values: dict, lang: str) -> dict[str, str]:
             out[key] = EXCLUSION_DA.get(str(value), str(value))
         elif key == "where" and lang == DA:
             out[key] = _danish_where(str(value))
-        elif key == "seen" and lang == DA:
-            out[key] = "ikke tjekket" if value == "not checked" else str(value)
+        elif key in ("seen", "verification") and lang == DA:
+            out[key] = _danish_verification(str(value or ""))
         else:
             out[key] = "" if value is None else str(value)
     return out
@@ -360,4 +392,4 @@ def reason_text(row: dict, lang: str = DA) -> str:
 
 
 __all__ = ["render", "reason", "reason_text", "evidence_text", "evidence_reason", "of_evidence",
-           "document_detail", "REASONS", "EVIDENCE", "LIST_NAMES", "EXCLUSION_DA", "exclusion_text", "UnknownReason", "fields"]
+           "document_detail", "REASONS", "EVIDENCE", "LIST_NAMES", "EXCLUSION_DA", "exclusion_text", "verification_text", "UnknownReason", "fields"]

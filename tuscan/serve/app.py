@@ -134,7 +134,8 @@ def _environment() -> jinja2.Environment:
         DOCUMENT_STATUS_LABELS=DOCUMENT_STATUS_LABELS, RUN_KIND_LABELS=RUN_KIND_LABELS,
         RUN_STATUS_LABELS=RUN_STATUS_LABELS, REVIEW_WHY=REVIEW_WHY, HTMX=HTMX, percent=percent,
         # Reasons and evidence are stored as codes (tuscan.reasons) and rendered in the page's language.
-        reason=reasons.reason_text, evidence_detail=reasons.evidence_text, exclusion=reasons.exclusion_text)
+        reason=reasons.reason_text, evidence_detail=reasons.evidence_text, exclusion=reasons.exclusion_text,
+        verification=reasons.verification_text)
     return env
 
 
