@@ -25,16 +25,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tuscan.labels import LIST_LABELS_DA
+
 DA, EN = "da", "en"
 LANGUAGES = (DA, EN)
 
 # KL's lists by the names the reports give them.
 LIST_NAMES = {
-    DA: {
-        "kl_common_public": "KL's liste over fællesoffentlige løsninger (Delrapport 2, Bilag 1)",
-        "kl_shared_tu": "KL's liste over TU-løsninger som flere kommuner anvender (Delrapport 1, Bilag 3)",
-        "kitos_common_systems": "KITOS' liste over systemer, der anvendes af 20+ kommuner (Delrapport 1, Bilag 4)",
-    },
+    DA: LIST_LABELS_DA,
     EN: {
         "kl_common_public": "KL's list of common public solutions",
         "kl_shared_tu": "KL's shared list",
