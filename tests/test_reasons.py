@@ -255,6 +255,13 @@ def test_the_web_app_shows_reasons_in_danish_and_english_on_request(example_db_c
     assert "No KL list match" not in c.get("/system/korsbæk selvbetjening?lang=da").text
     assert "No KL list match" not in c.get("/system/korsbæk selvbetjening").text
 
+    def why(url):
+        return lxml.html.document_fromstring(c.get(url).text).get_element_by_id("suggestion-why").text_content()
+
+    danish, english = why("/tjekliste/korsbæk støttekontakt"), why("/tjekliste/korsbæk støttekontakt?lang=en")
+    assert danish.startswith(("Betydelig", "Lav efter en nærmere vurdering")) and " evidensen " in danish
+    assert " evidence " in english and english != danish
+
 
 def test_kitos_evidence_and_reasons_read_in_danish(example_db_copy, tmp_path):
     from tests.kitos_fixtures import write_exports
@@ -285,3 +292,15 @@ def test_the_website_checks_verdicts_in_danish():
                                "seen": "not checked"})
     assert link == ("Link til korsbaek.emply.net (Emply) linket som et link fra http://www.korsbaek.dk/job/ og 2 "
                     "sider mere; intet login set på målet: ikke tjekket")
+
+
+def test_the_suggested_level_has_its_reason_in_both_languages():
+    from tuscan.rules import level_suggestion
+
+    sensitive = level_suggestion([Evidence("document", "A.pdf", "sensitive", "x", term="helbredsoplysninger")])
+    assert sensitive.why == sensitive.why_in("da") == (
+        "Betydelig: evidensen viser følsomme eller fortrolige oplysninger (helbredsoplysninger).")
+    assert sensitive.why_in("en") == "Betydelig: the evidence shows sensitive or confidential data (helbredsoplysninger)."
+    ordinary = level_suggestion([Evidence("document", "A.pdf", "ordinary_data", "x", term="navn og adresse")])
+    assert ordinary.code == "level_ordinary" and "Lav after a closer assessment" in ordinary.why_in("en")
+    assert level_suggestion([]).why_in("en").startswith("Betydelig directly: a municipal TU-solution")

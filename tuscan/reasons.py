@@ -136,6 +136,23 @@ REASONS: dict[str, Template] = {
         "No NemID, MitID, NemLog-in or medarbejdersignatur login in its documents"),
 }
 
+# --- the simple risk rule's suggested sikringsniveau (tuscan.rules.level_suggestion) ----------------
+LEVEL_REASONS: dict[str, Template] = {
+    "level_sensitive": Template(
+        "Betydelig: evidensen viser følsomme eller fortrolige oplysninger ({terms}).",
+        "Betydelig: the evidence shows sensitive or confidential data ({terms})."),
+    "level_ordinary": Template(
+        "Lav efter en nærmere vurdering: evidensen viser kun almindelige personoplysninger ({terms}). Bekræft at "
+        "løsningen ikke behandler andet end navn, adresse og fødselsdato.",
+        "Lav after a closer assessment: the evidence shows ordinary personal data only ({terms}). Confirm that "
+        "the solution processes nothing but name, address and date of birth."),
+    "level_direct": Template(
+        "Betydelig direkte: en kommunal TU-løsning kan indplaceres direkte på Betydelig, og intet i evidensen "
+        "viser, at den kun behandler almindelige personoplysninger (navn, adresse, fødselsdato).",
+        "Betydelig directly: a municipal TU-solution may be placed directly on Betydelig, and nothing in the "
+        "evidence shows that it processes ordinary personal data only (name, address, date of birth)."),
+}
+
 # --- evidence details -------------------------------------------------------------------------------
 EVIDENCE: dict[str, Template] = {
     "doc_login": Template("{term}-login på s. {page} i {file}", "{term} login on p. {page} of {file}"),
@@ -199,9 +216,10 @@ class UnknownReason(ValueError):
 
 
 def _template(code: str) -> Template:
-    template = REASONS.get(code) or EVIDENCE.get(code)
+    template = REASONS.get(code) or EVIDENCE.get(code) or LEVEL_REASONS.get(code)
     if template is None:
-        raise UnknownReason(f"unknown reason code {code!r}; known: {', '.join(sorted(REASONS | EVIDENCE))}")
+        known = ", ".join(sorted(REASONS | EVIDENCE | LEVEL_REASONS))
+        raise UnknownReason(f"unknown reason code {code!r}; known: {known}")
     return template
 
 
@@ -390,4 +408,4 @@ def reason_text(row: dict, lang: str = DA) -> str:
 
 
 __all__ = ["render", "reason", "reason_text", "evidence_text", "evidence_reason", "of_evidence",
-           "document_detail", "REASONS", "EVIDENCE", "LIST_NAMES", "EXCLUSION_DA", "exclusion_text", "verification_text", "UnknownReason", "fields"]
+           "document_detail", "REASONS", "EVIDENCE", "LEVEL_REASONS", "LIST_NAMES", "EXCLUSION_DA", "exclusion_text", "verification_text", "UnknownReason", "fields"]

@@ -113,6 +113,11 @@ class LevelSuggestion:
     why: str
     evidence: tuple[Evidence, ...] = ()
     needs_assessment: bool = False      # Lav only "efter en nærmere vurdering"
+    code: str = ""                      # `why` as a code and values (tuscan.reasons), for other languages
+    values: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def why_in(self, lang: str = reasons.DA) -> str:
+        return reasons.render(self.code, self.values, lang) if self.code else self.why
 
 
 def _terms(evidence: list[Evidence]) -> str:
@@ -130,15 +135,14 @@ def level_suggestion(evidence: list[Evidence]) -> LevelSuggestion:
     sensitive = [e for e in evidence if e.kind == SENSITIVE]
     ordinary = [e for e in evidence if e.kind == ORDINARY_DATA]
     if sensitive:
-        return LevelSuggestion(BETYDELIG, "Betydelig: evidensen viser følsomme eller fortrolige oplysninger ("
-                               f"{_terms(sensitive)}).", tuple(sensitive))
+        values = {"terms": _terms(sensitive)}
+        return LevelSuggestion(BETYDELIG, reasons.render("level_sensitive", values), tuple(sensitive),
+                               code="level_sensitive", values=values)
     if ordinary:
-        return LevelSuggestion(LAV, "Lav efter en nærmere vurdering: evidensen viser kun almindelige "
-                               f"personoplysninger ({_terms(ordinary)}). Bekræft at løsningen ikke behandler "
-                               "andet end navn, adresse og fødselsdato.", tuple(ordinary), needs_assessment=True)
-    return LevelSuggestion(BETYDELIG, "Betydelig direkte: en kommunal TU-løsning kan indplaceres direkte på "
-                           "Betydelig, og intet i evidensen viser, at den kun behandler almindelige "
-                           "personoplysninger (navn, adresse, fødselsdato).")
+        values = {"terms": _terms(ordinary)}
+        return LevelSuggestion(LAV, reasons.render("level_ordinary", values), tuple(ordinary), needs_assessment=True,
+                               code="level_ordinary", values=values)
+    return LevelSuggestion(BETYDELIG, reasons.render("level_direct", {}), code="level_direct")
 
 
 def suggested_level(evidence: list[Evidence]) -> str | None:
