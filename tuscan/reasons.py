@@ -407,5 +407,6 @@ def reason_text(row: dict, lang: str = DA) -> str:
         return (row.get("reason_da") if _lang(lang) == DA else None) or row.get("reason") or ""
 
 
-__all__ = ["render", "reason", "reason_text", "evidence_text", "evidence_reason", "of_evidence",
-           "document_detail", "REASONS", "EVIDENCE", "LEVEL_REASONS", "LIST_NAMES", "EXCLUSION_DA", "exclusion_text", "verification_text", "UnknownReason", "fields"]
+__all__ = ["render", "reason", "reason_text", "evidence_text", "evidence_reason", "of_evidence", "document_detail",
+           "exclusion_text", "verification_text", "fields", "REASONS", "EVIDENCE", "LEVEL_REASONS", "LIST_NAMES",
+           "EXCLUSION_DA", "UnknownReason"]

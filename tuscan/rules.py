@@ -2,7 +2,9 @@
 
 This is the one module a DPO or KL reviewer can read top to bottom to check how tuscan decides.
 Every rule cites where it comes from in KL's reports (seed `000_891c11fbe7986d61.txt`: lines
-1–1108 "Delrapport 2", lines 1109–2276 "Delrapport 1").
+1–1108 "Delrapport 2", lines 1109–2276 "Delrapport 1"). Each outcome gives its reason as a code with
+values (the list, the entry, the score, the evidence quoted); tuscan.reasons holds the Danish and
+English sentences for every code, so the report and the web app can say it in the reader's language.
 
 Glossary
 - TU-løsning (tjenesteudbyderløsning): an IT system citizens reach by logging in with NemID/MitID,
