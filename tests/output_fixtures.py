@@ -6,9 +6,11 @@ documents, and hostile text (an HTML-tag file name, a script in a snippet, a mas
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tuscan import db as database
+from tuscan import reasons
 
 EVIL_NAME = "<img src=x onerror=alert(1)>.pdf"
 EVIL_PATH = f"Ukendt leverandør/{EVIL_NAME}"
@@ -58,17 +60,28 @@ EVIDENCE = [
      "Løsningen behandler navn og adresse"),
     (1, "web", "https://www.korsbaek.dk/parkering", None, None, "login", "https://parkering.korsbaek.dk",
      "Log ind med MitID", None),
-    (2, "document", DOCUMENTS[1][1], 2, 2, "login", "nemid", "NemID login on p. 2", CPR_SNIPPET),
-    (2, "document", DOCUMENTS[1][1], 2, 3, "sensitive", "helbredsoplysninger", "sensitive data",
-     "Sagen kan indeholde helbredsoplysninger"),
-    (2, "document", DOCUMENTS[1][1], 2, 3, "signing", "oces", "OCES signing", "Ansøgninger underskrives med OCES"),
-    (2, "document", DOCUMENTS[1][1], 2, 4, "pid_rid", "pid", "PID passed on", "PID overføres til fagsystemet"),
+    (2, "document", DOCUMENTS[1][1], 2, 2, "login", "nemid", "NemID login on p. 2 of Kontrakt Byggesag.pdf",
+     CPR_SNIPPET),
+    (2, "document", DOCUMENTS[1][1], 2, 3, "sensitive", "helbredsoplysninger",
+     "helbredsoplysninger sensitive data on p. 3 of Kontrakt Byggesag.pdf", "Sagen kan indeholde helbredsoplysninger"),
+    (2, "document", DOCUMENTS[1][1], 2, 3, "signing", "oces", "OCES signing on p. 3 of Kontrakt Byggesag.pdf",
+     "Ansøgninger underskrives med OCES"),
+    (2, "document", DOCUMENTS[1][1], 2, 4, "pid_rid", "pid", "PID PID/RID on p. 4 of Kontrakt Byggesag.pdf",
+     "PID overføres til fagsystemet"),
     (4, "document", DOCUMENTS[2][1], 3, 1, "login", "mitid", "MitID login on p. 1", "Forældre logger på med MitID"),
     (7, "document", "Sundhedsdatastyrelsen/FMK.txt", None, 1, "business_login", "medarbejdersignatur",
      "medarbejdersignatur login", "Medarbejdere logger på FMK med medarbejdersignatur"),
     (8, "document", EVIL_PATH, 4, 1, "login", "mitid", "MitID login", EVIL_SNIPPET),
     (8, "document", EVIL_PATH, 4, 1, "signing", "signering", "signing", "Aftaler signeres digitalt"),
 ]
+
+# Reasons stored as code + values (tuscan.reasons), as classification writes them; the other rows
+# hold only an English `reason`, as a database classified before reasons had codes does.
+REASON_CODES = {
+    2: ("own", {"login": {"code": "doc_login",
+                          "values": {"term": "NemID", "page": 2, "file": "Kontrakt Byggesag.pdf"}}}),
+    9: ("no_login", {}),
+}
 
 # The previous classification run (run 1): Korsbæk Parkering was unknown, Korsbæk Byggesag was Lav
 # with only 'signing', "Gammelt Fagsystem" existed, Korsbæk Booking did not.
@@ -102,6 +115,9 @@ def build_output_db(path: str | Path) -> Path:
                         " matched_list, matched_name, match_score, ambiguous, reason, sources, decided_by,"
                         " evidence_count, classified_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 3)",
                         [*row, evidence_count])
+        for system_id, (code, values) in REASON_CODES.items():
+            con.execute("UPDATE systems SET reason_code = ?, reason_values = ?, reason_da = ? WHERE system_id = ?",
+                        [code, json.dumps(values), reasons.render(code, values, "da"), system_id])
         for row in EVIDENCE:
             con.execute("INSERT INTO system_evidence (system_id, source_kind, source_ref, document_id, page, kind, term,"
                         " detail, snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(row))

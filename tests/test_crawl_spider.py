@@ -60,6 +60,25 @@ def test_expected_systems_and_categories(crawled):
     assert found == EXPECTED_SYSTEMS
     reasons = dict(query(path, "SELECT system, reason FROM inventory"))
     assert "own domain" in reasons["selvbetjening.korsbaek.dk"]
+    danish = dict(query(path, "SELECT system, reason_da FROM inventory"))
+    assert danish["selvbetjening.korsbaek.dk"].startswith(
+        "Ingen match på KL's lister; NemLog-in/MitID-login på kommunens eget domæne på "
+        "http://selvbetjening.korsbaek.dk/parkering/ (viderestiller til NemLog-in (login.nemlog-in.dk)); linket som")
+
+
+def test_web_evidence_reads_in_danish(crawled):
+    """Every web evidence detail is recognised as a code with values (tuscan.reasons), so the Danish
+    pages quote it in Danish."""
+    from tests.test_reasons import assert_danish
+    from tuscan.reasons import evidence_reason
+
+    path, _proxy, _summary = crawled
+    rows = query(path, "SELECT kind, detail, detail_da FROM evidence WHERE source_kind = 'web'")
+    assert rows
+    for kind, detail, detail_da in rows:
+        assert evidence_reason(kind, detail)["code"] != "text", detail
+        assert_danish(detail_da)
+        assert "login found" not in detail_da and "redirects to" not in detail_da
 
 
 def test_verified_logins(crawled):

@@ -120,3 +120,7 @@ def test_cpr_numbers_are_masked_in_stored_text_and_snippets(example_db):
 def test_reason_points_at_the_main_contract_not_an_annex(inventory):
     assert inventory["Korsbæk Selvbetjening"]["reason"] == \
         "No KL list match; MitID login on p. 1 of Kontrakt Korsbæk Selvbetjening.pdf"
+    # The same reason in Danish, as the report and the web app show it (tuscan.reasons).
+    assert inventory["Korsbæk Selvbetjening"]["reason_da"] == \
+        "Ingen match på KL's lister; MitID-login på s. 1 i Kontrakt Korsbæk Selvbetjening.pdf"
+    assert inventory["Korsbæk Selvbetjening"]["reason_code"] == "own"

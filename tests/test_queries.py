@@ -49,9 +49,10 @@ def test_own_needing_risk_assessment(fixture_db):
     assert [(r["system"], r["suggested_level"]) for r in rows] == [
         ("Korsbæk Byggesag", "Betydelig"), ("Korsbæk Kolonihaver", "Lav"), ("Korsbæk Parkering", "Lav")]
     reasons = {r["system"]: r["level_reason"] for r in rows}
-    assert reasons["Korsbæk Byggesag"] == "Sensitive or confidential data: helbredsoplysninger"
-    assert reasons["Korsbæk Parkering"] == "Only ordinary personal data: navn og adresse"
-    assert reasons["Korsbæk Kolonihaver"] == "Set by a person"
+    assert reasons["Korsbæk Byggesag"] == "Følsomme eller fortrolige oplysninger: helbredsoplysninger"
+    assert reasons["Korsbæk Parkering"] == ("Kun almindelige personoplysninger (Lav efter en nærmere vurdering): "
+                                            "navn og adresse")
+    assert reasons["Korsbæk Kolonihaver"] == "Valgt af en person"
 
 
 def test_solutions_to_rebuild(fixture_db):
@@ -66,10 +67,10 @@ def test_solutions_to_rebuild(fixture_db):
 def test_systems_needing_review(fixture_db):
     rows = _run(fixture_db, "systems_needing_review")
     assert [(r["system"], r["why_review"]) for r in rows] == [
-        ("Korsbæk Booking", "unknown"), ("Netforvaltning", "low score"), ("Social Pension", "ambiguous")]
+        ("Korsbæk Booking", "uafklaret"), ("Netforvaltning", "lav score"), ("Social Pension", "tvetydigt match")]
     # A stricter threshold adds Social Pension's 97 as a low score too; a person's decision is never shown.
     stricter = _run(fixture_db, "systems_needing_review", min_score="99")
-    assert dict((r["system"], r["why_review"]) for r in stricter)["Social Pension"] == "ambiguous, low score"
+    assert dict((r["system"], r["why_review"]) for r in stricter)["Social Pension"] == "tvetydigt match, lav score"
     assert "Korsbæk Kolonihaver" not in {r["system"] for r in stricter}
 
 
@@ -85,8 +86,8 @@ def test_system_evidence(fixture_db):
 def test_vendor_summary(fixture_db):
     rows = {r["vendor"]: r for r in _run(fixture_db, "vendor_summary")}
     assert len(rows) == 8
-    assert rows["(unknown)"]["systems"] == 2 and rows["(unknown)"]["unknown"] == 1
-    assert rows["(unknown)"]["to_rebuild"] == 1
+    assert rows["(ukendt)"]["systems"] == 2 and rows["(ukendt)"]["unknown"] == 1
+    assert rows["(ukendt)"]["to_rebuild"] == 1
     assert rows["Bytorvet IT"]["own"] == 1 and rows["Bytorvet IT"]["to_rebuild"] == 1
     assert rows["Sundhedsdatastyrelsen"]["common_public"] == 1
 

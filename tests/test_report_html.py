@@ -58,7 +58,10 @@ def test_danish_labels_reasons_and_snippets(report_html):
     byggesag = next(r for r in doc.get_element_by_id("systems-table").xpath("./tbody/tr")
                     if r.xpath("./td")[0].text_content() == "Korsbæk Byggesag")
     text = byggesag.text_content()
-    assert "No KL list match; NemID login on p. 2 of Kontrakt Byggesag.pdf" in text
+    # The reason and the evidence in Danish, rendered from their codes (tuscan.reasons).
+    assert "Ingen match på KL's lister; NemID-login på s. 2 i Kontrakt Byggesag.pdf" in text
+    assert "følsomme oplysninger (helbredsoplysninger) på s. 3 i Kontrakt Byggesag.pdf" in text
+    assert "No KL list match" not in text and "sensitive data on p." not in text
     assert "Sagen kan indeholde helbredsoplysninger" in text
     assert "Dokumentsignering" in text and "PID/RID" in text
 

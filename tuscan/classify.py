@@ -13,6 +13,7 @@ to the system it was about (`DecisionBook`), and which system that was is record
 from __future__ import annotations
 
 import importlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,6 +38,7 @@ from tuscan.names import (
     same_system,
     vendor_of,
 )
+from tuscan.reasons import DA, evidence_text
 from tuscan.rules import COMMON_PUBLIC_LIST, KITOS_LIST, SHARED_LIST, Facts, ListMatch, classify_system
 from tuscan.runs import recorded_run
 
@@ -514,10 +516,12 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             key = normalise(system.name)
             rows.append((system_id, system.name, key, system.vendor, verdict.category, verdict.suggested_level,
                          verdict.flags, matched.list if matched else None, matched.name if matched else None,
-                         matched.score if matched else None, bool(system.ambiguous), verdict.reason, sources,
-                         len(evidence), verdict.decided_by, run.run_id))
+                         matched.score if matched else None, bool(system.ambiguous), verdict.reason,
+                         verdict.reason_code or None, json.dumps(verdict.reason_values, ensure_ascii=False),
+                         verdict.reason_in(DA), sources, len(evidence), verdict.decided_by, run.run_id))
             evidence_rows.extend((system_id, e.source_kind, e.source_ref, e.document_id, e.page, e.kind, e.term,
-                                  e.detail, e.snippet) for e in evidence)
+                                  e.detail, evidence_text({"kind": e.kind, "detail": e.detail}, DA), e.snippet)
+                                 for e in evidence)
             doc_rows.extend((d, system_id, c.name_signal) for c in system.candidates for d in c.document_ids)
             history.append((run.run_id, system.name, key, verdict.category, verdict.suggested_level, verdict.flags,
                             verdict.decided_by))
@@ -527,9 +531,10 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
             con.execute("DELETE FROM document_systems")
             insert_rows(con, "systems", ["system_id", "system", "system_key", "vendor", "category", "suggested_level",
                                          "flags", "matched_list", "matched_name", "match_score", "ambiguous",
-                                         "reason", "sources", "evidence_count", "decided_by", "classified_run"], rows)
+                                         "reason", "reason_code", "reason_values", "reason_da", "sources",
+                                         "evidence_count", "decided_by", "classified_run"], rows)
             insert_rows(con, "system_evidence", ["system_id", "source_kind", "source_ref", "document_id", "page",
-                                                 "kind", "term", "detail", "snippet"], evidence_rows)
+                                                 "kind", "term", "detail", "detail_da", "snippet"], evidence_rows)
             insert_rows(con, "document_systems", ["document_id", "system_id", "signal"], doc_rows)
             insert_rows(con, "inventory_history", ["run_id", "system", "system_key", "category", "suggested_level",
                                                    "flags", "decided_by"], history)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import duckdb
 
 from extractors.keywords import WEAK_MENTION, is_weak
+from tuscan import reasons
 from tuscan.candidates import GROUP_TO_KIND, WEAK_LOGIN, Candidate, Evidence
 from tuscan.names import LEADING_VENDORS, NameMatcher, normalise
 from tuscan.register import RegisterNames, parse_register
@@ -347,7 +348,8 @@ def _hits(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> list[Evidence]:
     """Evidence from one document's hits: (page, term, group, snippet, login[, excluded_by]). A weak
-    login mention becomes WEAK_LOGIN evidence whose detail says why it is not a login."""
+    login mention becomes WEAK_LOGIN evidence whose detail says why it is not a login. Details are
+    written from tuscan.reasons templates, so they can be shown in Danish."""
     file_name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     evidence = []
     for page, term, group, snippet, login, *rest in hits:
@@ -356,18 +358,20 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
             if not (login and is_weak(excluded_by)):
                 continue
             why = excluded_by.split(": ", 1)[-1]
+            detail = reasons.document_detail(WEAK_LOGIN, term_label(term), page, file_name, why)
             evidence.append(Evidence(
-                "document", path, WEAK_LOGIN,
-                f"{term_label(term)} on p. {page} of {file_name}: {why}",
+                "document", path, WEAK_LOGIN, reasons.render(detail["code"], detail["values"], reasons.EN),
                 term=term, page=page, snippet=snippet, document_id=document_id,
             ))
             continue
         kind = GROUP_TO_KIND.get(group)
         if kind is None:
             continue
+        # The detail is the English rendering of a code and values (tuscan.reasons), which the
+        # report and the web app render in Danish: "NemID-login på s. 1 i Aftale.pdf".
+        detail = reasons.document_detail(kind, term_label(term), page, file_name)
         evidence.append(Evidence(
-            "document", path, kind,
-            f"{term_label(term)} {KIND_WORDS[kind]} on p. {page} of {file_name}",
+            "document", path, kind, reasons.render(detail["code"], detail["values"], reasons.EN),
             term=term, page=page, snippet=snippet, document_id=document_id,
         ))
     return evidence

@@ -76,13 +76,15 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
     "own_domain_login": "Login på kommunens eget domæne",
     "login_page": "Login-side hos tredjepart",
     "mention": "Omtale uden mere",
+    "weak_login": "Svag omtale af login (en person afgør)",
 }
 
-# KL's and KITOS's reference lists (inventory.matched_list).
+# KL's and KITOS's reference lists (inventory.matched_list), by the names the reports give them; the
+# reasons (tuscan.reasons) quote the same names.
 LIST_LABELS_DA: dict[str, str] = {
     "kl_common_public": "KL's liste over fællesoffentlige løsninger (Delrapport 2, Bilag 1)",
-    "kl_shared_tu": "KL's liste over TU-løsninger flere kommuner anvender (Delrapport 1, Bilag 3)",
-    "kitos_common_systems": "KITOS: systemer i 20+ kommuner (Delrapport 1, Bilag 4)",
+    "kl_shared_tu": "KL's liste over TU-løsninger som flere kommuner anvender (Delrapport 1, Bilag 3)",
+    "kitos_common_systems": "KITOS' liste over systemer, der anvendes af 20+ kommuner (Delrapport 1, Bilag 4)",
 }
 
 # document_findings.status

@@ -2,7 +2,9 @@
 
 This is the one module a DPO or KL reviewer can read top to bottom to check how tuscan decides.
 Every rule cites where it comes from in KL's reports (seed `000_891c11fbe7986d61.txt`: lines
-1–1108 "Delrapport 2", lines 1109–2276 "Delrapport 1").
+1–1108 "Delrapport 2", lines 1109–2276 "Delrapport 1"). Each outcome gives its reason as a code with
+values (the list, the entry, the score, the evidence quoted); tuscan.reasons holds the Danish and
+English sentences for every code, so the report and the web app can say it in the reader's language.
 
 Glossary
 - TU-løsning (tjenesteudbyderløsning): an IT system citizens reach by logging in with NemID/MitID,
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tuscan import reasons
 from tuscan.candidates import (
     BUSINESS_LOGIN,
     COMMON_PUBLIC_SIGNAL,
@@ -48,11 +51,8 @@ COMMON_PUBLIC_LIST = "kl_common_public"    # Delrapport 2, Bilag 1 – Fællesof
 SHARED_LIST = "kl_shared_tu"               # Delrapport 1, Bilag 3 – TU-løsninger flere kommuner anvender
 KITOS_LIST = "kitos_common_systems"        # Delrapport 1, Bilag 4 – KITOS: systemer i 20+ kommuner
 
-LIST_LABELS = {
-    COMMON_PUBLIC_LIST: "KL's list of common public solutions",
-    SHARED_LIST: "KL's shared list",
-    KITOS_LIST: "KITOS's list of systems used by 20+ municipalities",
-}
+# The lists' names in English; Danish (and these) in tuscan.reasons.LIST_NAMES.
+LIST_LABELS = dict(reasons.LIST_NAMES[reasons.EN])
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,29 @@ class Verdict:
     reason: str
     matched: ListMatch | None
     decided_by: str = "rules"
+    # The reason as a code and values (tuscan.reasons), rendered in the reader's language; `reason`
+    # is its English rendering.
+    reason_code: str = ""
+    reason_values: dict = field(default_factory=dict)
+
+    def reason_in(self, lang: str = reasons.DA) -> str:
+        return reasons.render(self.reason_code, self.reason_values, lang) if self.reason_code else self.reason
 
 
 def _first(evidence: list[Evidence], kinds: set[str]) -> Evidence | None:
     return next((e for e in evidence if e.kind in kinds), None)
 
 
-def _login_phrase(ev: Evidence | None) -> str:
-    return ev.detail if ev else "no login evidence"
+def _verdict(category: str, level: str | None, flags: list[str], code: str, values: dict,
+             matched: ListMatch | None, decided_by: str = "rules") -> Verdict:
+    """A verdict whose reason is `code` with `values` (tuscan.reasons); `reason` is its English text."""
+    stored = reasons.reason(code, **values)
+    return Verdict(category, level, flags, reasons.render(code, stored["values"], reasons.EN), matched,
+                   decided_by, code, stored["values"])
 
 
-def _list_phrase(m: ListMatch) -> str:
-    return f"Matched {LIST_LABELS[m.list]} '{m.name}' (score {m.score:.0f})"
+def _list_values(m: ListMatch) -> dict:
+    return {"list": m.list, "entry": m.name, "score": m.score}
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,11 @@ class LevelSuggestion:
     why: str
     evidence: tuple[Evidence, ...] = ()
     needs_assessment: bool = False      # Lav only "efter en nærmere vurdering"
+    code: str = ""                      # `why` as a code and values (tuscan.reasons), for other languages
+    values: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def why_in(self, lang: str = reasons.DA) -> str:
+        return reasons.render(self.code, self.values, lang) if self.code else self.why
 
 
 def _terms(evidence: list[Evidence]) -> str:
@@ -121,15 +137,14 @@ def level_suggestion(evidence: list[Evidence]) -> LevelSuggestion:
     sensitive = [e for e in evidence if e.kind == SENSITIVE]
     ordinary = [e for e in evidence if e.kind == ORDINARY_DATA]
     if sensitive:
-        return LevelSuggestion(BETYDELIG, "Betydelig: evidensen viser følsomme eller fortrolige oplysninger ("
-                               f"{_terms(sensitive)}).", tuple(sensitive))
+        values = {"terms": _terms(sensitive)}
+        return LevelSuggestion(BETYDELIG, reasons.render("level_sensitive", values), tuple(sensitive),
+                               code="level_sensitive", values=values)
     if ordinary:
-        return LevelSuggestion(LAV, "Lav efter en nærmere vurdering: evidensen viser kun almindelige "
-                               f"personoplysninger ({_terms(ordinary)}). Bekræft at løsningen ikke behandler "
-                               "andet end navn, adresse og fødselsdato.", tuple(ordinary), needs_assessment=True)
-    return LevelSuggestion(BETYDELIG, "Betydelig direkte: en kommunal TU-løsning kan indplaceres direkte på "
-                           "Betydelig, og intet i evidensen viser, at den kun behandler almindelige "
-                           "personoplysninger (navn, adresse, fødselsdato).")
+        values = {"terms": _terms(ordinary)}
+        return LevelSuggestion(LAV, reasons.render("level_ordinary", values), tuple(ordinary), needs_assessment=True,
+                               code="level_ordinary", values=values)
+    return LevelSuggestion(BETYDELIG, reasons.render("level_direct", {}), code="level_direct")
 
 
 def suggested_level(evidence: list[Evidence]) -> str | None:
@@ -213,37 +228,42 @@ def classify_system(facts: Facts) -> Verdict:
     # 1. A person's decision wins over every rule, and survives every re-run.
     if facts.decision:
         category, person_level, note = facts.decision
-        reason = f"Decided by a person: {category}" + (f" ({note})" if note else "")
         best = common or shared or kitos20
-        return Verdict(category, person_level or (level if category == OWN else None),
-                       flags if category == OWN else [], reason, best, "person")
+        return _verdict(category, person_level or (level if category == OWN else None),
+                        flags if category == OWN else [], "decided_by_person",
+                        {"category": category, "note": note}, best, "person")
 
     # 2. Two list entries match almost equally well: say so rather than guess.
     if facts.ambiguous and not (common or shared):
-        names = " / ".join(f"'{n}'" for _, n, _ in facts.ambiguous[:2])
-        return Verdict(UNKNOWN, None, [], f"Name matches two list entries equally well ({names}); a person must choose",
-                       None)
+        names = [n for _, n, _ in facts.ambiguous[:2]]
+        return _verdict(UNKNOWN, None, [], "ambiguous_match", {"names": names}, None)
 
     # 3. Common public wins over the shared list: FMK, Virk.dk, Jobnet.dk, Sundhed.dk, Skat.dk and
     #    Tinglysning appear on both KL lists, and municipalities often misreport them as their own
     #    or shared (Delrapport 2, Bilag 1).
     if common:
-        return Verdict(COMMON_PUBLIC, None, [], f"{_list_phrase(common)}; {_login_phrase(login)}", common)
+        return _verdict(COMMON_PUBLIC, None, [], "common_public_list",
+                        {**_list_values(common), "login": reasons.of_evidence(login)}, common)
     public_owner = _first(ev, {COMMON_PUBLIC_SIGNAL})
     if public_owner and login:
-        return Verdict(COMMON_PUBLIC, None, [], f"{public_owner.detail}; {login.detail}", None)
+        return _verdict(COMMON_PUBLIC, None, [], "authority_login",
+                        {"owner": reasons.of_evidence(public_owner), "login": reasons.of_evidence(login)}, None)
 
     # 4. KL's shared list decides on its own (Delrapport 1, Bilag 3: "TU-løsninger som flere kommuner
     #    anvender"; the municipality removes these from its own list).
     if shared:
-        return Verdict(SHARED, None, [], f"{_list_phrase(shared)}; {_login_phrase(login)}", shared)
+        return _verdict(SHARED, None, [], "shared_list",
+                        {**_list_values(shared), "login": reasons.of_evidence(login)}, shared)
 
     # 5. KITOS's 20+ list and KITOS usage counts hold Office and AutoCAD too: they make a system
     #    shared only together with login evidence (Delrapport 1, Bilag 4).
     used_by_many = _first(ev, {SHARED_SIGNAL})
     if login and (kitos20 or used_by_many):
-        why = _list_phrase(kitos20) if kitos20 else used_by_many.detail
-        return Verdict(SHARED, None, [], f"{why}; {login.detail}", kitos20)
+        if kitos20:
+            return _verdict(SHARED, None, [], "kitos20_login",
+                            {**_list_values(kitos20), "login": reasons.of_evidence(login)}, kitos20)
+        return _verdict(SHARED, None, [], "used_by_many_login",
+                        {"signal": reasons.of_evidence(used_by_many), "login": reasons.of_evidence(login)}, None)
 
     # 6. Login evidence and no list: the municipality's own TU-solution, which it must risk-assess
     #    itself (Delrapport 1: what is left after removing the shared ones).
@@ -254,17 +274,14 @@ def classify_system(facts: Facts) -> Verdict:
         only_foreign_web = all(e.kind == LOGIN_PAGE for e in ev if e.kind in
                                {LOGIN, BUSINESS_LOGIN, LOGIN_PAGE, OWN_DOMAIN_LOGIN})
         if only_foreign_web:
-            return Verdict(UNKNOWN, level, flags,
-                           f"{login.detail}, on a host outside the municipality's domain that matches no KL list; "
-                           "check whether other municipalities use it", kitos20)
-        return Verdict(OWN, level, flags, f"No KL list match; {login.detail}", kitos20)
+            return _verdict(UNKNOWN, level, flags, "foreign_web_host", {"login": reasons.of_evidence(login)}, kitos20)
+        return _verdict(OWN, level, flags, "own", {"login": reasons.of_evidence(login)}, kitos20)
 
     # 7. No login evidence.
     kitos_only = all(e.source_kind == "kitos" for e in ev) and bool(ev)
     if kitos_only:
         # KITOS has no login field: a KITOS-only system is unknown unless a KL list decides it.
-        return Verdict(UNKNOWN, None, [], "Listed in KITOS, but nothing shows whether citizens or businesses "
-                       "log in with NemLog-in", kitos20)
+        return _verdict(UNKNOWN, None, [], "kitos_only", {}, kitos20)
     # 8. Only weak mentions: a login keyword the text does not use as a login to this system —
     #    negated, a way to pay, a course topic, help at Borgerservice, a site in a list, NemLog-in's
     #    signing service. The keyword search KL recommends
@@ -272,13 +289,11 @@ def classify_system(facts: Facts) -> Verdict:
     #    so a person decides: unknown, never own.
     weak = [e for e in ev if e.kind == WEAK_LOGIN]
     if weak:
-        more = f" (and {len(weak) - 1} more such mention{'s' if len(weak) > 2 else ''})" if len(weak) > 1 else ""
-        return Verdict(UNKNOWN, None, [], f"Only weak mentions of login: {weak[0].detail}{more}; nothing says "
-                       "that users log in to this system, so a person must decide", kitos20)
+        return _verdict(UNKNOWN, None, [], "weak_only",
+                        {"weak": reasons.of_evidence(weak[0]), "more": len(weak) - 1}, kitos20)
     tu_term = _first(ev, {TU_TERM})
     if tu_term:
-        return Verdict(UNKNOWN, None, [], f"{tu_term.detail}, but no NemID/MitID/medarbejdersignatur login "
-                       "was found", kitos20)
+        return _verdict(UNKNOWN, None, [], "tu_term_only", {"tu_term": reasons.of_evidence(tu_term)}, kitos20)
     if kitos20:
-        return Verdict(NOT_TU, None, [], f"{_list_phrase(kitos20)}, but no login evidence", kitos20)
-    return Verdict(NOT_TU, None, [], "No NemID, MitID, NemLog-in or medarbejdersignatur login in its documents", None)
+        return _verdict(NOT_TU, None, [], "kitos20_no_login", _list_values(kitos20), kitos20)
+    return _verdict(NOT_TU, None, [], "no_login", {}, None)

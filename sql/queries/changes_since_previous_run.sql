@@ -1,17 +1,18 @@
--- title: What changed since the previous run
--- description: Systems that are new, changed (category, level or flags) or gone between the two
---   latest classification runs (from inventory_history). After the first run every system is new.
+-- title: Ændringer siden forrige kørsel
+-- description: Systemer der er nye, ændrede (kategori, sikringsniveau eller flag) eller forsvundne
+--   mellem de to seneste klassifikationskørsler (fra inventory_history). Efter første kørsel er alle
+--   systemer nye.
 -- columns:
---   change             new, changed or gone
---   system             the system's name
---   category           category now (NULL when gone)
---   previous_category  category in the previous run (NULL when new)
---   suggested_level    level now
---   previous_level     level in the previous run
---   flags              flags now
---   previous_flags     flags in the previous run
---   run_id             the latest classification run
---   previous_run_id    the run before it (NULL after the first run)
+--   change             new (ny), changed (ændret) eller gone (forsvundet)
+--   system             systemets navn
+--   category           kategorien nu (NULL når forsvundet)
+--   previous_category  kategorien ved forrige kørsel (NULL når ny)
+--   suggested_level    sikringsniveauet nu
+--   previous_level     sikringsniveauet ved forrige kørsel
+--   flags              flagene nu
+--   previous_flags     flagene ved forrige kørsel
+--   run_id             den seneste klassifikationskørsel
+--   previous_run_id    kørslen før den (NULL efter første kørsel)
 WITH runs_seen AS (
     SELECT DISTINCT run_id FROM inventory_history
 ),

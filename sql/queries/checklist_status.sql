@@ -1,22 +1,22 @@
--- title: Checklist status per own solution (tjekliste for egne løsninger)
--- description: For every own TU-solution (egen TU-løsning), how far the municipality is with the
---   eight tasks of Delrapport 1's "Tjekliste for egne løsninger" (NemLog-in3 guidance, standard or
---   non-standard integration, document signing, PID/RID to UUID, the central PID/RID service, risk
---   assessment, a new TU agreement), as recorded in `tuscan serve`. An item nobody has touched counts
---   as not started. Use it to follow up on the solutions that are behind.
+-- title: Status på tjeklisten pr. egen TU-løsning (tjekliste for egne løsninger)
+-- description: For hver egen TU-løsning: hvor langt kommunen er med de otte opgaver i Delrapport 1's
+--   "Tjekliste for egne løsninger" (Digitaliseringsstyrelsens vejledninger om NemLog-in3, almindeligt
+--   eller særligt setup, dokumentsignering, PID/RID til UUID, den centrale PID/RID-tjeneste,
+--   risikovurdering, ny tjenesteudbyderaftale), som det er registreret i `tuscan serve`. Et punkt
+--   ingen har rørt, tæller som ikke startet. Brug den til at følge op på de løsninger der halter.
 -- columns:
---   system           the system's name
---   vendor           supplier, when known
---   suggested_level  the level the simple risk rule suggests (Lav, Betydelig)
---   chosen_level     the level a person chose (tuscan decide / the app), or NULL
---   flags            checklist flags from the evidence: signing, pid_rid
---   items            number of checklist items (8)
---   done             items resolved (afklaret)
---   not_relevant     items marked not relevant (ikke relevant)
---   in_progress      items in progress (i gang)
---   not_started      items not started (ikke startet)
---   last_change      when a checklist item was last changed, or NULL
---   changed_by       who made that change
+--   system           systemets navn
+--   vendor           leverandør, når den kendes
+--   suggested_level  det sikringsniveau den simple risikovurdering foreslår (Lav, Betydelig)
+--   chosen_level     det sikringsniveau en person har valgt (tuscan decide / appen), eller NULL
+--   flags            tjekliste-flag fra evidensen: signing, pid_rid
+--   items            antal punkter på tjeklisten (8)
+--   done             afklarede punkter
+--   not_relevant     punkter markeret ikke relevant
+--   in_progress      punkter i gang
+--   not_started      punkter ikke startet
+--   last_change      hvornår et punkt sidst blev ændret, eller NULL
+--   changed_by       hvem der lavede den ændring
 WITH items(item) AS (
     VALUES ('guidance'), ('standard_integration'), ('non_standard_integration'), ('signing'), ('pid_rid'),
            ('central_pid_rid'), ('risk_assessment'), ('tu_agreement')

@@ -1,16 +1,16 @@
--- title: Common public solutions (for moving employees to MitID Erhverv)
--- description: Fællesoffentlige løsninger: solutions owned by another authority that the
---   municipality's employees log into (FMK, Virk.dk, …). They are not the municipality's
---   TU-solutions, but every employee who uses one needs MitID Erhverv instead of
---   medarbejdersignatur (Delrapport 2). Use the list to plan that move.
+-- title: Fællesoffentlige løsninger (medarbejdere over på MitID Erhverv)
+-- description: Fællesoffentlige løsninger: løsninger ejet af en anden myndighed, som kommunens
+--   medarbejdere logger ind på (FMK, Virk.dk, …). De er ikke kommunens TU-løsninger, men hver
+--   medarbejder der bruger en af dem, skal have MitID Erhverv i stedet for medarbejdersignatur
+--   (Delrapport 2). Brug listen til at planlægge skiftet.
 -- columns:
---   system            the solution's name
---   owner             the owning authority or supplier, when known
---   kl_name           the name on KL's list of common public solutions
---   employee_login    true when the documents mention medarbejdersignatur/MitID Erhverv logins
---   login_terms       the login terms found
---   sources           where it was seen: document, kitos, web
---   reason            why tuscan calls it common public
+--   system            løsningens navn
+--   owner             den ejende myndighed eller leverandør, når den kendes
+--   kl_name           navnet på KL's liste over fællesoffentlige løsninger (Delrapport 2, Bilag 1)
+--   employee_login    true når dokumenterne nævner login med medarbejdersignatur/MitID Erhverv
+--   login_terms       de login-ord der blev fundet
+--   sources           hvor den blev set: document (dokument), kitos, web (hjemmeside)
+--   reason            begrundelsen for, at tuscan kalder den fællesoffentlig (på dansk)
 WITH logins AS (
     SELECT system_id,
            bool_or(kind = 'business_login') AS employee_login,
@@ -26,7 +26,7 @@ SELECT
     coalesce(l.employee_login, false) AS employee_login,
     l.login_terms,
     i.sources,
-    i.reason
+    coalesce(i.reason_da, i.reason) AS reason
 FROM inventory i
 LEFT JOIN logins l ON l.system_id = i.system_id
 WHERE i.category = 'common_public'

@@ -1,18 +1,18 @@
--- title: Decisions this month
--- description: Every decision a person recorded in the current calendar month (tuscan decide or
---   `tuscan serve`), newest first, including decisions taken back again (undone_by says who). Use it
---   for the monthly sign-off: what was decided, by whom, and why.
--- param: month = current: the month to list as YYYY-MM, e.g. 2026-11 ('current' = this month)
+-- title: Afgørelser denne måned
+-- description: Hver afgørelse en person har gemt i den aktuelle kalendermåned (tuscan decide eller
+--   `tuscan serve`), nyeste først, også afgørelser der er trukket tilbage igen (undone_by siger af
+--   hvem). Brug den til den månedlige godkendelse: hvad blev afgjort, af hvem og hvorfor.
+-- param: month = current: måneden der vises, som ÅÅÅÅ-MM, f.eks. 2026-11 ('current' = denne måned)
 -- columns:
---   decided_at   when the decision was recorded
---   system       the system's name as the person wrote it
---   category     the category decided: own, shared, common_public, not_tu or unknown
---   level        the sikringsniveau decided (Lav, Betydelig) or NULL
---   note         why, as the person wrote it
---   decided_by   the person
---   in_force     true when this is the decision that counts for the system now
---   undone_by    who took it back, or NULL
---   undone_at    when it was taken back
+--   decided_at   hvornår afgørelsen blev gemt
+--   system       systemets navn som personen skrev det
+--   category     den afgjorte kategori: own, shared, common_public, not_tu eller unknown
+--   level        det afgjorte sikringsniveau (Lav, Betydelig) eller NULL
+--   note         hvorfor, som personen skrev det
+--   decided_by   personen
+--   in_force     true når det er denne afgørelse, der gælder for systemet nu
+--   undone_by    hvem der trak den tilbage, eller NULL
+--   undone_at    hvornår den blev trukket tilbage
 WITH bounds AS (
     SELECT CASE WHEN $month = 'current' THEN date_trunc('month', current_date)
                 ELSE strptime($month || '-01', '%Y-%m-%d')::DATE END AS first_day

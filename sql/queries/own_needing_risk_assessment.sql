@@ -1,17 +1,17 @@
--- title: Own TU-solutions that need a risk assessment
--- description: Every own TU-solution (egen TU-løsning) the municipality must risk-assess itself and
---   place on a sikringsniveau, with the level the seed's simple risk rule suggests (Delrapport 1,
---   "Simpel risikovurdering": only ordinary personal data → Lav may do; otherwise Betydelig) and
---   the data terms that led to it. Start the risk assessments from this list.
+-- title: Egne TU-løsninger der skal risikovurderes
+-- description: Hver egen TU-løsning, som kommunen selv skal risikovurdere og placere på et
+--   sikringsniveau, med det niveau den simple risikovurdering foreslår (Delrapport 1, "Simpel
+--   risikovurdering": kun almindelige personoplysninger → Lav efter en nærmere vurdering; ellers
+--   Betydelig) og de oplysninger i evidensen, der gav forslaget. Start risikovurderingerne herfra.
 -- columns:
---   system           the system's name
---   vendor           supplier, when known
---   suggested_level  Lav, Betydelig, or NULL when nothing is known about the data it processes
---   level_reason     the data terms behind the suggested level
---   flags            checklist flags: signing (rebuild signing), pid_rid (move PID/RID to UUID)
---   decided_by       rules, or person when someone recorded a decision (tuscan decide)
---   reason           why tuscan calls it an own TU-solution
---   evidence_count   pieces of evidence (see the system_evidence query)
+--   system           systemets navn
+--   vendor           leverandør, når den kendes
+--   suggested_level  Lav, Betydelig, eller NULL når intet vides om de oplysninger løsningen behandler
+--   level_reason     begrundelsen for det foreslåede sikringsniveau (de oplysninger evidensen viser)
+--   flags            tjekliste-flag: signing (signering skal bygges om), pid_rid (PID/RID skal over på UUID)
+--   decided_by       rules (reglerne) eller person, når nogen har truffet en afgørelse (tuscan decide)
+--   reason           begrundelsen for, at tuscan kalder det en egen TU-løsning (på dansk)
+--   evidence_count   antal stykker evidens (se forespørgslen system_evidence)
 WITH data_terms AS (
     SELECT system_id,
            string_agg(DISTINCT term, ', ' ORDER BY term) FILTER (WHERE kind = 'sensitive') AS sensitive,
@@ -24,16 +24,18 @@ SELECT
     i.vendor,
     i.suggested_level,
     CASE
-        WHEN d.sensitive IS NOT NULL THEN 'Sensitive or confidential data: ' || d.sensitive
+        WHEN d.sensitive IS NOT NULL THEN 'Følsomme eller fortrolige oplysninger: ' || d.sensitive
         WHEN i.suggested_level = 'Lav' AND d.ordinary IS NOT NULL
-            THEN 'Only ordinary personal data: ' || d.ordinary
-        WHEN i.suggested_level IS NOT NULL AND i.decided_by = 'person' THEN 'Set by a person'
-        WHEN i.suggested_level IS NOT NULL THEN 'By the simple risk rule'
-        ELSE 'Nothing found about the data it processes: assess it by hand'
+            THEN 'Kun almindelige personoplysninger (Lav efter en nærmere vurdering): ' || d.ordinary
+        WHEN i.suggested_level IS NOT NULL AND i.decided_by = 'person' THEN 'Valgt af en person'
+        WHEN i.suggested_level = 'Betydelig'
+            THEN 'Betydelig direkte: en kommunal TU-løsning kan indplaceres direkte på Betydelig'
+        WHEN i.suggested_level IS NOT NULL THEN 'Efter den simple risikovurdering'
+        ELSE 'Intet fundet om de oplysninger løsningen behandler: vurder den manuelt'
     END AS level_reason,
     i.flags,
     i.decided_by,
-    i.reason,
+    coalesce(i.reason_da, i.reason) AS reason,
     i.evidence_count
 FROM inventory i
 LEFT JOIN data_terms d ON d.system_id = i.system_id

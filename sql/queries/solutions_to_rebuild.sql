@@ -1,16 +1,16 @@
--- title: Solutions to rebuild (signing, PID/RID)
--- description: TU-solutions on the own-solution checklist (Delrapport 1, "Tjekliste for egne
---   løsninger") that must change with MitID: OCES document signing stops working and must be
---   rebuilt; integrations that pass PID/RID numbers must move to UUIDs. Own and unresolved systems
---   only: shared and common public solutions are rebuilt by their owners.
+-- title: Løsninger der skal ombygges (signering, PID/RID)
+-- description: TU-løsninger fra tjeklisten for egne løsninger (Delrapport 1, "Tjekliste for egne
+--   løsninger"), der skal ændres med MitID: dokumentsignering med OCES holder op med at virke og skal
+--   bygges om; integrationer der sender PID/RID-numre skal over på UUID. Kun egne og uafklarede
+--   systemer: TU-løsninger som flere kommuner anvender og fællesoffentlige løsninger bygges om af ejeren.
 -- columns:
---   system       the system's name
---   vendor       supplier, when known (they usually do the rebuild)
---   category     own or unknown
---   flags        signing and/or pid_rid
---   what_to_do   the change the flags call for
---   documents    the documents the flag evidence comes from
---   example      one snippet of the evidence (CPR numbers masked)
+--   system       systemets navn
+--   vendor       leverandør, når den kendes (den laver som regel ombygningen)
+--   category     own (egen) eller unknown (uafklaret)
+--   flags        signing og/eller pid_rid
+--   what_to_do   den ændring flagene kræver
+--   documents    de dokumenter evidensen for flagene kommer fra
+--   example      et uddrag af evidensen (CPR-numre maskeret)
 WITH flag_evidence AS (
     SELECT system_id,
            string_agg(DISTINCT source_ref, '; ' ORDER BY source_ref) AS documents,
@@ -26,9 +26,9 @@ SELECT
     i.flags,
     concat_ws('; ',
         CASE WHEN list_contains(i.flags, 'signing')
-             THEN 'Rebuild document signing: OCES signing stops working with MitID' END,
+             THEN 'Byg dokumentsigneringen om: OCES-signering virker ikke med MitID' END,
         CASE WHEN list_contains(i.flags, 'pid_rid')
-             THEN 'Move the integration from PID/RID numbers to UUIDs' END) AS what_to_do,
+             THEN 'Omlæg integrationen fra PID/RID-numre til UUID' END) AS what_to_do,
     f.documents,
     f.example
 FROM inventory i

@@ -1,19 +1,20 @@
--- title: All evidence for one system
--- description: Everything behind one inventory row: each keyword hit, list match and web link, with
---   where it was found and the text around it. Use it to check a category or a suggested level
---   before signing off on it. The name is matched case-insensitively; % is a wildcard.
--- param: system: the system's name as in the inventory, e.g. 'Korsbæk Selvbetjening' or 'Korsbæk%'
+-- title: Al evidens for ét system
+-- description: Alt bag én række i fortegnelsen: hvert fund af et søgeord, hvert listematch og hvert
+--   link på hjemmesiden, med hvor det blev fundet og teksten omkring det. Brug den til at tjekke en
+--   kategori eller et foreslået sikringsniveau, før du godkender det. Navnet matches uden hensyn til
+--   store og små bogstaver; % er et jokertegn.
+-- param: system: systemets navn som i fortegnelsen, f.eks. 'Korsbæk Selvbetjening' eller 'Korsbæk%'
 -- columns:
---   system       the system's name
---   category     its category
---   source_kind  document, kitos or web
---   source_ref   document path, KITOS system, or web page URL
---   page         page of the document, when the evidence is a keyword hit
+--   system       systemets navn
+--   category     dets kategori
+--   source_kind  document (dokument), kitos eller web (hjemmeside)
+--   source_ref   dokumentets sti, KITOS-systemet eller hjemmesidens adresse
+--   page         dokumentets side, når evidensen er et fund af et søgeord
 --   kind         login, business_login, sensitive, ordinary_data, signing, pid_rid, tu_term, …
---   term         the keyword or list name
---   detail       a readable description
---   snippet      text around the hit (±80 characters, CPR numbers masked)
-SELECT system, category, source_kind, source_ref, page, kind, term, detail, snippet
+--   term         søgeordet eller listens navn
+--   detail       en beskrivelse på dansk
+--   snippet      teksten omkring fundet (±80 tegn, CPR-numre maskeret)
+SELECT system, category, source_kind, source_ref, page, kind, term, coalesce(detail_da, detail) AS detail, snippet
 FROM evidence
 WHERE system ILIKE $system
 ORDER BY system, source_kind, source_ref, page, kind, term;

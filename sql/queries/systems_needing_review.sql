@@ -1,31 +1,31 @@
--- title: Systems needing review
--- description: Systems a person should look at before the inventory is reported: unresolved ones
---   (uafklaret: conflicting or weak signals), ones that matched two KL list entries almost equally
---   well (ambiguous), and ones whose list match is close to the threshold. Systems a person already
---   decided (tuscan decide) are left out. Record the outcome with tuscan decide.
--- param: min_score = 95: list matches scoring below this are shown as low-score matches
+-- title: Systemer der skal gennemgås
+-- description: Systemer en person bør se på, før fortegnelsen indberettes: uafklarede (modstridende
+--   eller svage signaler), systemer hvis navn passer næsten lige godt på to poster på KL's lister
+--   (tvetydigt match), og systemer hvis listematch ligger tæt på tærsklen. Systemer en person allerede
+--   har afgjort (tuscan decide) er udeladt. Gem afgørelsen med tuscan decide eller i tuscan serve.
+-- param: min_score = 95: listematch med en score under denne vises som lav score
 -- columns:
---   system         the system's name
---   vendor         supplier, when known
---   category       its current category
---   why_review     unknown, ambiguous and/or low score
---   matched_list   the KL list it matched, if any
---   matched_name   the name on that list
---   match_score    fuzzy-match score 0–100
---   reason         tuscan's reason for the current category
+--   system         systemets navn
+--   vendor         leverandør, når den kendes
+--   category       den nuværende kategori
+--   why_review     hvorfor: uafklaret, tvetydigt match og/eller lav score
+--   matched_list   den KL-liste systemet matchede, hvis nogen
+--   matched_name   navnet på listen
+--   match_score    fuzzy-match-score 0–100
+--   reason         tuscans begrundelse for den nuværende kategori (på dansk)
 SELECT
     system,
     vendor,
     category,
     concat_ws(', ',
-        CASE WHEN category = 'unknown' THEN 'unknown' END,
-        CASE WHEN ambiguous THEN 'ambiguous' END,
+        CASE WHEN category = 'unknown' THEN 'uafklaret' END,
+        CASE WHEN ambiguous THEN 'tvetydigt match' END,
         CASE WHEN matched_list IS NOT NULL AND match_score < CAST($min_score AS DOUBLE)
-             THEN 'low score' END) AS why_review,
+             THEN 'lav score' END) AS why_review,
     matched_list,
     matched_name,
     match_score,
-    reason
+    coalesce(reason_da, reason) AS reason
 FROM inventory
 WHERE decided_by <> 'person'
   AND (category = 'unknown' OR ambiguous

@@ -1,14 +1,14 @@
--- title: Documents that could not be read
--- description: Documents tuscan could not read (encrypted, corrupt, empty, a legacy format, a scan
---   without text when OCR is not installed). Nothing in them was searched, so a TU-solution could
---   hide there: open them by hand, or convert them and run discover again.
+-- title: Dokumenter der ikke kunne læses
+-- description: Dokumenter tuscan ikke kunne læse (krypterede, beskadigede, tomme, et gammelt format,
+--   en scanning uden tekst når OCR ikke er installeret). Intet i dem er gennemsøgt, så en TU-løsning
+--   kan gemme sig der: åbn dem manuelt, eller konvertér dem og kør discover igen.
 -- columns:
---   path      path relative to the scanned root ('archive.zip!member' inside zip files)
---   status    error, unsupported or no_text
---   error     why it could not be read, and what to do about it
---   system    the system the document is filed under, if any
---   root      the scanned root folder (or the web page for crawled documents)
---   size      file size in bytes
+--   path      stien i forhold til den gennemsøgte mappe ('arkiv.zip!fil' for filer i zip-filer)
+--   status    error (fejl), unsupported (ikke understøttet) eller no_text (ingen tekst)
+--   error     hvorfor det ikke kunne læses, og hvad man kan gøre
+--   system    det system dokumentet er arkiveret under, hvis nogen
+--   root      den gennemsøgte mappe (eller hjemmesiden for hentede dokumenter)
+--   size      filens størrelse i bytes
 SELECT path, status, error, system, root, size
 FROM document_findings
 WHERE status IN ('error', 'unsupported', 'no_text')

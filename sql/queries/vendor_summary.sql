@@ -1,18 +1,19 @@
--- title: Per-vendor summary
--- description: One row per supplier: how many systems tuscan found from them and in which
---   categories. Useful when talking to a vendor about MitID changes across all their systems.
+-- title: Oversigt pr. leverandør
+-- description: Én række pr. leverandør: hvor mange systemer tuscan fandt fra leverandøren, og i
+--   hvilke kategorier. Nyttig når man taler med en leverandør om ændringerne med MitID på tværs af
+--   alle dens systemer.
 -- columns:
---   vendor         supplier ('(unknown)' when no vendor was found)
---   systems        number of systems
---   own            own TU-solutions (egen TU-løsning)
---   shared         TU-solutions several municipalities use
---   common_public  common public solutions (fællesoffentlig løsning)
---   not_tu         not TU-solutions
---   unknown        unresolved (uafklaret)
---   to_rebuild     own or unresolved systems flagged signing or pid_rid
---   system_names   the systems, alphabetically
+--   vendor         leverandør ('(ukendt)' når ingen leverandør blev fundet)
+--   systems        antal systemer
+--   own            egne TU-løsninger
+--   shared         TU-løsninger som flere kommuner anvender
+--   common_public  fællesoffentlige løsninger
+--   not_tu         ikke TU-løsninger
+--   unknown        uafklarede
+--   to_rebuild     egne eller uafklarede systemer med flaget signing eller pid_rid
+--   system_names   systemerne i alfabetisk orden
 SELECT
-    coalesce(vendor, '(unknown)') AS vendor,
+    coalesce(vendor, '(ukendt)') AS vendor,
     count(*) AS systems,
     count(*) FILTER (WHERE category = 'own') AS own,
     count(*) FILTER (WHERE category = 'shared') AS shared,
@@ -23,5 +24,5 @@ SELECT
                      AND (list_contains(flags, 'signing') OR list_contains(flags, 'pid_rid'))) AS to_rebuild,
     string_agg(system, ', ' ORDER BY lower(system)) AS system_names
 FROM inventory
-GROUP BY coalesce(vendor, '(unknown)')
-ORDER BY own DESC, systems DESC, lower(coalesce(vendor, '(unknown)'));
+GROUP BY coalesce(vendor, '(ukendt)')
+ORDER BY own DESC, systems DESC, lower(coalesce(vendor, '(ukendt)'));

@@ -12,7 +12,11 @@
 --   matched_name     the name as written on that list
 --   match_score      fuzzy-match score 0–100
 --   ambiguous        two list entries matched almost equally well; not guessed
---   reason           one sentence a DPO can check against the evidence
+--   reason           one sentence a DPO can check against the evidence, in English (as it always was)
+--   reason_da        the same sentence in Danish (begrundelse), quoting the evidence in Danish
+--   reason_code      the rule that decided, as a code (tuscan/reasons.py: own, shared_list, weak_only, …)
+--   reason_values    the code's values as JSON (list, entry, score, the evidence quoted); tuscan's
+--                    report and web app render code + values in the reader's language
 --   sources          where the system was seen: document, kitos, web
 --   evidence_count   number of evidence rows (see the `evidence` view)
 --   decided_by       rules, or person when `tuscan decide` set the category
@@ -21,7 +25,8 @@
 CREATE OR REPLACE VIEW inventory AS
 SELECT
     system, vendor, category, suggested_level, flags, matched_list, matched_name, match_score,
-    ambiguous, reason, sources, evidence_count, decided_by, system_id, system_key
+    ambiguous, reason, sources, evidence_count, decided_by, system_id, system_key,
+    reason_da, reason_code, reason_values
 FROM systems
 ORDER BY
     CASE category WHEN 'own' THEN 1 WHEN 'unknown' THEN 2 WHEN 'shared' THEN 3

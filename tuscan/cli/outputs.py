@@ -59,9 +59,11 @@ def query(name: str | None, list_only: bool, params: tuple[str, ...], fmt: str, 
 @click.option("--html", "html", type=click.Path(dir_okay=False), default=None, help="Write the HTML report here.")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None, help="Write the Excel workbook here.")
 @click.option("--title", default="TU-løsninger", show_default=True, help="The report's heading.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
+              help="Language of the reasons and evidence (the rest of the report is Danish).")
 @db_option
 @wait_option
-def report(html: str | None, xlsx: str | None, title: str, db: str, wait: float) -> None:
+def report(html: str | None, xlsx: str | None, title: str, db: str, wait: float, lang: str) -> None:
     """Write the DPO report: a self-contained HTML page and/or an Excel workbook.
 
     With neither option, writes tuscan-report.html and tuscan-report.xlsx in the working directory.
@@ -69,10 +71,11 @@ def report(html: str | None, xlsx: str | None, title: str, db: str, wait: float)
     \b
     Example:
         tuscan report --html rapport.html --xlsx rapport.xlsx --title "Korsbæk Kommune: TU-løsninger"
+        tuscan report --html report-en.html --lang en
     """
     from tuscan.report import write_report
 
-    for path in write_report(db, html=html, xlsx=xlsx, title=title, wait=wait):
+    for path in write_report(db, html=html, xlsx=xlsx, title=title, wait=wait, lang=lang):
         click.echo(f"Wrote {path}")
 
 

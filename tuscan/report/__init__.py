@@ -2,6 +2,8 @@
 workbook. Both are built from the same `ReportData`, read once from the database.
 
 `write_report(db, html=..., xlsx=...)` is what `tuscan report`, `flows/report.py` and `tuscan run` call.
+Reasons and evidence details are rendered from their codes (tuscan.reasons) in Danish, or in English
+with `lang="en"` (`tuscan report --lang en`); the rest of the report is Danish.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from tuscan import db as database
+from tuscan import reasons
 from tuscan.labels import CATEGORY_ORDER
 from tuscan.queries import run_query
 
@@ -34,6 +37,13 @@ class ReportData:
     documents_with_tu: int                 # of which with TU evidence
     by_category: Counter = field(default_factory=Counter)
     own_by_level: Counter = field(default_factory=Counter)
+    lang: str = reasons.DA                 # the language reasons and evidence are rendered in
+
+    def reason(self, system: dict) -> str:
+        return reasons.reason_text(system, self.lang)
+
+    def evidence_detail(self, row: dict) -> str:
+        return reasons.evidence_text(row, self.lang)
 
     @property
     def to_rebuild(self) -> int:
@@ -46,7 +56,7 @@ def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def collect(con: duckdb.DuckDBPyConnection, title: str = "TU-løsninger") -> ReportData:
+def collect(con: duckdb.DuckDBPyConnection, title: str = "TU-løsninger", lang: str = reasons.DA) -> ReportData:
     """Read everything the report shows."""
     systems = _dicts(con.execute("SELECT * FROM inventory"))
     evidence = _dicts(con.execute("SELECT * FROM evidence"))
@@ -69,20 +79,28 @@ def collect(con: duckdb.DuckDBPyConnection, title: str = "TU-løsninger") -> Rep
     return ReportData(title=title, generated_at=datetime.now().astimezone().replace(microsecond=0),
                       systems=systems, evidence=evidence, unreadable=unreadable, changes=changes,
                       documents=documents, documents_with_tu=with_tu, by_category=by_category,
-                      own_by_level=own_by_level)
+                      own_by_level=own_by_level, lang=_language(lang))
+
+
+def _language(lang: str | None) -> str:
+    if (lang or reasons.DA) not in reasons.LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r}; use one of: {', '.join(reasons.LANGUAGES)}")
+    return lang or reasons.DA
 
 
 def write_report(db: str | os.PathLike = database.DEFAULT_DB, *, html: str | os.PathLike | None = None,
-                 xlsx: str | os.PathLike | None = None, title: str = "TU-løsninger", wait: float = 0
-                 ) -> list[Path]:
-    """Write the HTML report and/or the workbook; with neither given, both under their default names."""
+                 xlsx: str | os.PathLike | None = None, title: str = "TU-løsninger", wait: float = 0,
+                 lang: str = reasons.DA) -> list[Path]:
+    """Write the HTML report and/or the workbook; with neither given, both under their default names.
+    `lang` is the language of reasons and evidence: "da" (default) or "en"."""
     from tuscan.report.html import render_html
     from tuscan.report.xlsx import write_workbook
 
+    lang = _language(lang)
     if html is None and xlsx is None:
         html, xlsx = DEFAULT_HTML, DEFAULT_XLSX
     with database.reading(db, wait=wait) as con:
-        data = collect(con, title=title)
+        data = collect(con, title=title, lang=lang)
     written = []
     if html is not None:
         path = Path(html)

@@ -61,18 +61,18 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], ident: str) -> str:
     return "".join(parts)
 
 
-def _evidence_item(e: dict) -> str:
+def _evidence_item(e: dict, data: ReportData) -> str:
     where = esc(source_label(e["source_kind"])) + ": " + f'<span class="ref">{esc(e["source_ref"])}</span>'
     if e.get("page"):
         where += f" s. {esc(e['page'])}"
-    what = esc(e.get("detail") or e.get("kind"))
+    what = esc(data.evidence_detail(e) or e.get("kind"))
     snippet = f' <span class="snippet">“{esc(e["snippet"])}”</span>' if e.get("snippet") else ""
     return f"<li>{where} — {what}{snippet}</li>"
 
 
-def _system_row(s: dict) -> str:
+def _system_row(s: dict, data: ReportData) -> str:
     evidence = s.get("evidence") or []
-    shown = "".join(_evidence_item(e) for e in evidence[:SNIPPETS_SHOWN])
+    shown = "".join(_evidence_item(e, data) for e in evidence[:SNIPPETS_SHOWN])
     more = len(evidence) - SNIPPETS_SHOWN
     if more > 0:
         shown += (f'<li class="more">… og {more} mere: <code>tuscan query system_evidence --param '
@@ -95,7 +95,7 @@ def _system_row(s: dict) -> str:
         f"</span></td>"
         f"<td>{level}</td><td>{flags}</td><td>{listed}</td>"
         f"<td>{esc([source_label(k) for k in (s.get('sources') or [])])}</td>"
-        f"<td>{esc(s['reason'])}{' (afgjort af en person)' if s.get('decided_by') == 'person' else ''}"
+        f"<td>{esc(data.reason(s))}{' (afgjort af en person)' if s.get('decided_by') == 'person' else ''}"
         f"{details}</td></tr>"
     )
 
@@ -148,7 +148,7 @@ def render_html(data: ReportData) -> str:
         charts=charts,
         category_options=options,
         system_count=len(data.systems),
-        system_rows="\n".join(_system_row(s) for s in data.systems),
+        system_rows="\n".join(_system_row(s, data) for s in data.systems),
         changes=changes,
         unreadable=unreadable,
     )

@@ -15,8 +15,10 @@ from tuscan.labels import (
     CATEGORY_ORDER,
     CATEGORY_SHEETS,
     category_label,
+    evidence_kind_label,
     flag_label,
     level_label,
+    list_label,
     source_label,
 )
 from tuscan.report import ReportData
@@ -59,11 +61,12 @@ SYSTEM_HEADERS = ["System", "Leverandør", "Kategori", "Foreslået sikringsnivea
                   "Begrundelse"]
 
 
-def _system_row(s: dict) -> list:
+def _system_row(s: dict, data: ReportData) -> list:
     return [s["system"], s.get("vendor"), category_label(s["category"]), level_label(s.get("suggested_level")),
-            [flag_label(f) for f in (s.get("flags") or [])], s.get("matched_list"), s.get("matched_name"),
+            [flag_label(f) for f in (s.get("flags") or [])], list_label(s.get("matched_list")) or None,
+            s.get("matched_name"),
             s.get("match_score"), "ja" if s.get("ambiguous") else "", [source_label(k) for k in s.get("sources") or []],
-            s.get("evidence_count"), "person" if s.get("decided_by") == "person" else "regler", s.get("reason")]
+            s.get("evidence_count"), "person" if s.get("decided_by") == "person" else "regler", data.reason(s)]
 
 
 def write_workbook(data: ReportData, path: str | os.PathLike) -> None:
@@ -75,11 +78,11 @@ def write_workbook(data: ReportData, path: str | os.PathLike) -> None:
                  ["Dokumenter gennemsøgt", data.documents], ["Dokumenter der ikke kunne læses", len(data.unreadable)]])
     for category in CATEGORY_ORDER:
         add_sheet(workbook, CATEGORY_SHEETS[category], SYSTEM_HEADERS,
-                  [_system_row(s) for s in data.systems if s["category"] == category])
+                  [_system_row(s, data) for s in data.systems if s["category"] == category])
     add_sheet(workbook, "Evidens",
               ["System", "Kategori", "Kilde", "Dokument / side / KITOS", "Side", "Art", "Term", "Beskrivelse", "Uddrag"],
               [[e["system"], category_label(e["category"]), source_label(e["source_kind"]), e["source_ref"], e["page"],
-                e["kind"], e["term"], e["detail"], e["snippet"]] for e in data.evidence])
+                evidence_kind_label(e["kind"]), e["term"], data.evidence_detail(e), e["snippet"]] for e in data.evidence])
     add_sheet(workbook, "Ulæselige dokumenter", ["Dokument", "Status", "Hvorfor", "System", "Rod", "Størrelse"],
               [[d["path"], d["status"], d["error"], d["system"], d["root"], d["size"]] for d in data.unreadable])
     add_sheet(workbook, "Ændringer", ["Ændring", "System", "Kategori", "Kategori før", "Niveau", "Niveau før",

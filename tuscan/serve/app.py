@@ -37,6 +37,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tuscan import db as database
+from tuscan import reasons
 from tuscan.decisions import record_checklist, record_decision, undo_decision
 from tuscan.errors import DatabaseLocked, DatabaseMissing, InvalidValue, TuscanError, UnknownSystem
 from tuscan.labels import (
@@ -131,12 +132,16 @@ def _environment() -> jinja2.Environment:
         FLAG_LABELS=FLAG_LABELS, SOURCE_LABELS=SOURCE_LABELS, CHECKLIST=CHECKLIST,
         CHECKLIST_STATUSES=CHECKLIST_STATUSES, CHECKLIST_STATUS_LABELS=CHECKLIST_STATUS_LABELS,
         DOCUMENT_STATUS_LABELS=DOCUMENT_STATUS_LABELS, RUN_KIND_LABELS=RUN_KIND_LABELS,
-        RUN_STATUS_LABELS=RUN_STATUS_LABELS, REVIEW_WHY=REVIEW_WHY, HTMX=HTMX, percent=percent)
+        RUN_STATUS_LABELS=RUN_STATUS_LABELS, REVIEW_WHY=REVIEW_WHY, HTMX=HTMX, percent=percent,
+        # Reasons and evidence are stored as codes (tuscan.reasons) and rendered in the page's language.
+        reason=reasons.reason_text, evidence_detail=reasons.evidence_text, exclusion=reasons.exclusion_text,
+        verification=reasons.verification_text)
     return env
 
 
 # --- the app ----------------------------------------------------------------------------------------
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+LANG_COOKIE = "tuscan_lang"      # the language reasons are shown in: da (default) or en
 
 
 class Tuscan:
@@ -165,9 +170,15 @@ class Tuscan:
 
     # rendering
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        asked = request.query_params.get("lang")
+        lang = asked if asked in reasons.LANGUAGES else request.cookies.get(LANG_COOKIE)
+        lang = lang if lang in reasons.LANGUAGES else reasons.DA
         context.update(request=request, csrf=request.state.csrf, who=request.state.who, path=request.url.path,
-                       db=self.db, password=bool(self.password))
-        return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
+                       db=self.db, password=bool(self.password), lang=lang)
+        response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
+        if asked in reasons.LANGUAGES:      # ?lang=en sticks for the next pages too
+            _cookie(response, LANG_COOKIE, asked, max_age=365 * 24 * 3600)
+        return response
 
     def session_token(self) -> str:
         return hmac.new(self.key, b"session", hashlib.sha256).hexdigest()
