@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import launched, needs_chromium, watched_page
 from tests.output_fixtures import EVIL_NAME, build_output_db
 from tuscan import db as database
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")]
+pytestmark = needs_chromium
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -64,21 +62,15 @@ class Server:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="da-DK")
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-    pg.on("console", lambda msg: pg.errors.append(f"{msg.text} {msg.location}") if msg.type == "error" else None)
+    pg = watched_page(browser, locale="da-DK")
     yield pg
-    context.close()
+    pg.context.close()
 
 
 @pytest.fixture(scope="module")
