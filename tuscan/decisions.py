@@ -106,15 +106,10 @@ def undo_decision(con: duckdb.DuckDBPyConnection, decision_id: int, *, undone_by
     if row is None:
         raise InvalidValue(f"no decision {decision_id} in force (it may have been taken back already)")
     who = undone_by or getpass.getuser()
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute("INSERT INTO decision_undos (decision_id, system, system_key, category, level, note, decided_by,"
                     " decided_at, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*row, who])
         con.execute("DELETE FROM decisions WHERE decision_id = ?", [decision_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return f"Undone: {row[1]} → {row[3]} (decided by {row[6]}; undone by {who})"
 
 

@@ -15,7 +15,6 @@ import duckdb
 from tuscan.candidates import Evidence
 from tuscan.decisions import checklist_state, decision_history
 from tuscan.labels import CATEGORY_ORDER
-from tuscan.names import normalise
 from tuscan.queries import run_query
 from tuscan.rules import CHECKLIST, DONE, NOT_RELEVANT, level_suggestion
 
@@ -210,15 +209,14 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def orphaned_decisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Decisions in force whose system the inventory no longer holds (renamed, merged, gone): the
-    rules decide that system now, and a person should move or take back the decision."""
-    names = set()
-    for system, key, matched in con.execute("SELECT system, system_key, matched_name FROM systems").fetchall():
-        names |= {key, normalise(system)} | ({normalise(matched)} if matched else set())
-    person = {normalise(r[0]) for r in con.execute(
-        "SELECT system FROM systems WHERE decided_by = 'person'").fetchall()}
-    return [d for d in dicts(con.execute("SELECT * FROM decision_history WHERE in_force ORDER BY system"))
-            if d["system_key"] not in names and d["system_key"] not in person]
+    """Decisions in force that the latest classification could not attach to a system (renamed,
+    merged, gone), or that a newer decision on a merged system overruled: the canned query
+    `orphaned_decisions`, which knows every way a decision attaches (names, earlier names, list
+    entry, documents). A person should move or take back such a decision."""
+    from tuscan.queries import run_query
+
+    columns, rows = run_query(con, "orphaned_decisions")
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 # --- Leverandører -----------------------------------------------------------------------------------
