@@ -72,6 +72,9 @@ def test_a_renamed_system_keeps_its_decision(tmp_path):
     _move(archive, "Nordsoft/Korsbæk Parkeringsportal", "Nordsoft/Parkeringsportalen Korsbæk")
     _scan(archive, path)
     assert _inventory(path)["Parkeringsportalen Korsbæk"][:2] == ("not_tu", "person")
+    # A person who still uses the old name decides on the system it is now.
+    _decide(path, "Parkering", "own", level="Lav", decided_by="dpo")
+    assert _inventory(path)["Parkeringsportalen Korsbæk"][:2] == ("own", "person")
 
 
 def test_merged_systems_keep_the_newest_decision_and_report_the_other(tmp_path):

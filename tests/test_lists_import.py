@@ -54,6 +54,8 @@ def test_csv_import_is_a_new_version_with_provenance_and_reclassifies(archive_db
     assert "Imported 2 systems from TU-løsninger 2027.csv (column 'Løsning') as version 1 of kl_shared_tu" \
         in result.output
     assert "skipped 1 row(s): no name" in result.output
+    # 2 systems in place of the 304 bundled ones: probably a partial file, and the user is told so.
+    assert "the list in use until now had 304 systems; a version replaces the whole list" in result.output
     assert "1 system(s) changed category:\n  Kolonihaveportal: own → shared" in result.output
     assert _categories(archive_db) == {"Kolonihaveportal": "shared", "Hundetegn Online": "own"}
     with db.reading(archive_db) as con:
@@ -81,6 +83,7 @@ def test_a_newer_version_replaces_the_older_one(archive_db, tmp_path):
     assert _invoke("lists", "import", str(first), "--list", "shared", "--db", str(archive_db)).exit_code == 0
     result = _invoke("lists", "import", str(second), "--list", "shared", "--db", str(archive_db))
     assert "Kolonihaveportal: shared → own" in result.output and "Hundetegn Online: own → shared" in result.output
+    assert "until now had" not in result.output       # 1 system in place of 1: no note
     assert _categories(archive_db) == {"Kolonihaveportal": "own", "Hundetegn Online": "shared"}
     again = _invoke("lists", "import", str(second), "--list", "shared", "--db", str(archive_db))
     assert "already version 2 of kl_shared_tu" in again.output and "No system changed category." in again.output

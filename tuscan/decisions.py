@@ -33,6 +33,9 @@ def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]
     for name, system_key, matched_name in rows:
         if key and (key == system_key or (matched_name and key == normalise(matched_name))):
             return name, system_key
+    renamed = _renamed_to(con, key)
+    if renamed:
+        return renamed
     matcher = NameMatcher((r[1], r[0]) for r in rows)
     match = matcher.match(system)
     if match and not match.ambiguous:
@@ -40,6 +43,20 @@ def _find_system(con: duckdb.DuckDBPyConnection, system: str) -> tuple[str, str]
     close = ", ".join(sorted(r[0] for r in rows if key and key[:3] in r[1])[:5])
     hint = f" Did you mean: {close}?" if close else " See `tuscan query --list` / the inventory view for names."
     raise UnknownSystem(f"no system called {system!r} in the inventory.{hint}")
+
+
+def _renamed_to(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str] | None:
+    """The system now known under an earlier name `key`: a decision the person made on `key` was
+    attached to it by the latest classification (better identification renamed or merged it)."""
+    if not key:
+        return None
+    return con.execute(
+        "SELECT now.system, now.system_key FROM decision_links earlier"
+        " JOIN decision_links now ON now.decision_id = earlier.decision_id"
+        " JOIN systems s ON s.system_key = now.system_key"
+        " WHERE earlier.system_key = ? AND now.how <> 'overruled'"
+        "   AND now.run_id = (SELECT max(run_id) FROM decision_links)"
+        " ORDER BY now.run_id DESC LIMIT 1", [key]).fetchone()
 
 
 def _subject(con: duckdb.DuckDBPyConnection, key: str, written: str) -> tuple:

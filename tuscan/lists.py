@@ -61,6 +61,10 @@ HEADER_ROWS_SEARCHED = 10
 AGGREGATE_SHEETS = ("Alle systemer", "TU-løsninger")
 
 
+#: A new version with fewer than half the entries of the list it replaces is probably a partial file.
+SHRINK_WARNING = 2
+
+
 class ListImportError(TuscanError):
     """A file given to `tuscan lists import` cannot be read as a list of systems."""
 
@@ -77,14 +81,20 @@ class ListImport:
     rows: int = 0
     skipped: dict[str, int] = field(default_factory=dict)   # why → rows
     unchanged_version: int | None = None                    # the same file is already the newest version
+    replaced_rows: int = 0                                  # entries of the version in use until now
 
     def describe(self) -> str:
         if self.unchanged_version is not None:
             return (f"{self.file_name} is already version {self.unchanged_version} of {self.list}"
                     " (same content); nothing stored.")
         skipped = "".join(f"; skipped {n} row(s): {why}" for why, n in sorted(self.skipped.items()))
-        return (f"Imported {self.rows} systems from {self.file_name} (column {self.name_column!r}) as version"
+        line = (f"Imported {self.rows} systems from {self.file_name} (column {self.name_column!r}) as version"
                 f" {self.version_id} of {self.list}{skipped}.")
+        if self.rows * SHRINK_WARNING < self.replaced_rows:
+            line += (f"\nNote: the list in use until now had {self.replaced_rows} systems; a version replaces the"
+                     " whole list, so the others no longer count. If the file holds only new or changed"
+                     " entries, import the complete list instead.")
+        return line
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -280,6 +290,9 @@ def import_list(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, choice:
     if newest and newest[1] == digest:
         result.unchanged_version = newest[0]
         return result
+    result.replaced_rows = (
+        con.execute("SELECT count(*) FROM list_entries WHERE version_id = ?", [newest[0]]).fetchone()[0]
+        if newest else len(reference.load_list(list_name)))
     with transaction(con):
         result.version_id = con.execute(
             "INSERT INTO list_versions (list, file_name, sha256, source, name_column, row_count, imported_by)"
