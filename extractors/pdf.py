@@ -7,10 +7,13 @@ hold `_PDFIUM_LOCK`; OCR (a separate process per page) and poppler run outside i
 
 Dense pages: PDFium's text page (`FPDFText_LoadPage`, the only way to its text) builds a record per
 character, so its cost grows with the characters on a page; poppler's `pdftotext` costs about the same per page whatever the
-text, one process per file included. When the first page holds at least `POPPLER_MIN_CHARS`
-characters, the document has at least `POPPLER_MIN_PAGES` pages and `pdftotext` (Debian
+text: on generated pages ~0.1 µs a character against PDFium's ~0.25 µs, but one pdftotext process
+costs ~7 ms to start. So poppler pays only for long dense documents: when the first page holds at
+least `POPPLER_MIN_CHARS` characters, the rest of the document (estimated as the first page's
+characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, and `pdftotext` (Debian
 poppler-utils, optional) is installed, the remaining pages are read by `pdftotext -raw`; otherwise,
-and whenever poppler fails, PDFium reads them as before. `-raw` keeps the content-stream order PDFium
+and whenever poppler fails, PDFium reads them as before. On real documents (~2,000 characters a
+page, more fonts and images) PDFium was faster at every length measured. `-raw` keeps the content-stream order PDFium
 reports and leaves an end-of-line hyphen and its line break alone ("Nem-⏎ID"), which the keyword
 finder joins; poppler's default mode would join "NemLog-⏎in" into "NemLogin" itself and reorder
 headers and footers. Form feeds split the pages. The thresholds and the comparison are in
@@ -41,8 +44,9 @@ PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly
 # Poppler for the rest of a document whose first page has this many characters (see the docstring;
 # below it PDFium is as fast or faster, measured in bench/results.md) …
 POPPLER_MIN_CHARS = 4000
-# … and at least this many pages (one pdftotext process costs a few milliseconds to start).
-POPPLER_MIN_PAGES = 3
+# … when the rest holds about this many (first page's characters × pages left): ~7 ms of process
+# start-up against ~0.15 µs saved a character, with a margin (break-even ~50,000 measured).
+POPPLER_MIN_REST_CHARS = 60_000
 READER_ENV = "TUSCAN_PDF_READER"
 READERS = ("auto", "pdfium", "poppler")
 
@@ -123,7 +127,8 @@ def use_poppler(first_page_chars: int, page_count: int, choice: str | None = Non
         return False
     if choice == "poppler":
         return True
-    return first_page_chars >= POPPLER_MIN_CHARS and page_count >= POPPLER_MIN_PAGES
+    return (first_page_chars >= POPPLER_MIN_CHARS
+            and first_page_chars * (page_count - 1) >= POPPLER_MIN_REST_CHARS)
 
 
 def poppler_pages(data: bytes, first: int, last: int, timeout: float) -> list[str] | None:
