@@ -142,3 +142,19 @@ def test_a_scanned_page_in_a_dense_document_is_still_found_for_ocr(monkeypatch):
     assert result.extractor == "pdf:poppler" and len(result.pages) == 13
     assert seen["indexes"] == [2]
     assert result.pages[2].text.strip() == "" and "NemID" in result.pages[3].text
+
+
+@needs_poppler
+def test_a_pdf_that_forbids_copying_text_is_read_alike_by_both(monkeypatch):
+    """Owner-password restrictions (no copying) with an empty user password: PDFium reads such files,
+    and so must the poppler path, with the same hits."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(dense_pdf())))
+    writer.encrypt(user_password="", owner_password="ejer", permissions_flag=0, algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    monkeypatch.setenv("TUSCAN_PDF_READER", "pdfium")
+    by_pdfium = extract(out.getvalue(), "brev.pdf")
+    monkeypatch.setenv("TUSCAN_PDF_READER", "auto")
+    auto = extract(out.getvalue(), "brev.pdf")
+    assert auto.status == by_pdfium.status == OK and auto.extractor == "pdf:poppler"
+    assert hits(auto) == hits(by_pdfium) and len(hits(auto)) == 12 * 4
