@@ -31,7 +31,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import json
 import os
 import random
 import shutil
@@ -352,32 +351,30 @@ def main() -> None:
     args = parser.parse_args()
     factors = tuple(int(f) for f in args.factors.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
-    load_start = os.getloadavg()[0]
-    lines: list[str] = []
-    for part in args.parts:
+    for part in args.parts:     # one section per part, appended as soon as it is measured
+        load_start = os.getloadavg()[0]
         print(f"{part}:", flush=True)
         if part == "classify":
-            lines += bench_classify(args.work, factors)
+            lines = bench_classify(args.work, factors)
         elif part == "aggregate":
-            lines += bench_aggregate(args.work, factors)
+            lines = bench_aggregate(args.work, factors)
         elif part == "archive":
-            lines += bench_archive(args.work, factors, args.archive_files)
+            lines = bench_archive(args.work, factors, args.archive_files)
         else:
-            lines += bench_ocr(args.work, args.ocr_pages)
-    text = "\n".join([
-        f"## {dt.datetime.now():%Y-%m-%d %H:%M} — scale: {', '.join(args.parts)}", "",
-        f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/scale.py {' '.join(sys.argv[1:])}`. "
-        f"Load average (1 min) at start {load_start:.1f}, at end {os.getloadavg()[0]:.1f}. Each step is the "
-        "default command (plain steps, no Prefect server configured), timed from outside; peak RSS is the "
-        "whole process tree.", "",
-        "| part | size | input | wall s | peak RSS tree MB | notes |",
-        "|---|---|---|---:|---:|---|",
-        *lines, ""])
-    print("\n" + text)
-    if not args.no_append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
-    (args.work / "last-scale.json").write_text(json.dumps({"lines": lines}), encoding="utf-8")
+            lines = bench_ocr(args.work, args.ocr_pages)
+        text = "\n".join([
+            f"## {dt.datetime.now():%Y-%m-%d %H:%M} — scale: {part}", "",
+            f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/scale.py {' '.join(sys.argv[1:])}`. "
+            f"Load average (1 min) at start {load_start:.1f}, at end {os.getloadavg()[0]:.1f}. Each step is the "
+            "default command (plain steps, no Prefect server configured), timed from outside; peak RSS is the "
+            "whole process tree.", "",
+            "| part | size | input | wall s | peak RSS tree MB | notes |",
+            "|---|---|---|---:|---:|---|",
+            *lines, ""])
+        print("\n" + text, flush=True)
+        if not args.no_append:
+            with RESULTS.open("a", encoding="utf-8") as fh:
+                fh.write("\n" + text)
 
 
 if __name__ == "__main__":
