@@ -312,7 +312,9 @@ def commit() -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The results file itself is appended to between the runs of one session: not a code change.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.md")
+    return head + (" + uncommitted changes" if changed else "")
 
 
 def rate(amount: float, seconds: float | None) -> str:
