@@ -5,15 +5,20 @@ same files.
     .venv/bin/python bench/run.py --size large              # ~21,000 PDF pages + 1,000 DOCX
     .venv/bin/python bench/run.py --size small --modes no-prefect --no-append   # quick check
     .venv/bin/python bench/run.py --size large --real       # copies of the real documents, ≥ 20,000 pages
+    .venv/bin/python bench/run.py --size large --kind dense # 20,000 pages of ~6,000 characters
+    .venv/bin/python bench/run.py --size small --kind wordproc   # exported by LibreOffice
 
 Steps, each a separate command timed from outside (wall time including interpreter and Prefect
 start-up) while the peak RSS of its whole process tree is sampled:
 
 1. generate the corpus (bench/corpus.py) into --work (kept between runs of the same size); with
    --real, copies of the public documents in ../shared/realdata instead of generated pages;
-2. for each mode — `no-prefect` (`tuscan discover --no-prefect`), `prefect` (the Prefect flow with
-   its temporary server, as a user without a server gets it) and `prefect-server` (the flow with
-   PREFECT_API_URL pointing at a running `prefect server start`, warmed up by one unmeasured run) —
+2. for each mode — `default` (`tuscan discover` with no flag and no Prefect server configured: plain
+   steps), `pdfium` (the same with TUSCAN_PDF_READER=pdfium: PDFium reads every page, poppler is
+   never used — the comparison for the dense-page reader), `no-prefect` (`--no-prefect`), `prefect`
+   (`--prefect`: the Prefect flow with its temporary server) and `prefect-server` (no flag,
+   PREFECT_API_URL pointing at a running `prefect server start`, so the command runs as a flow;
+   warmed up by one unmeasured run) —
    a discover of an empty folder (the fixed start-up cost; median of three runs), the first scan,
    an unchanged rescan, and a rescan after touching 1% of the files; the scan phase alone is read
    from the `runs` table;
@@ -52,8 +57,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import (  # noqa: E402
+    KINDS,
     PDFGREP_PATTERNS,
     REAL_DOCUMENTS,
+    chars_per_page,
     generate,
     generate_real,
     load_manifest,
@@ -63,7 +70,8 @@ from bench.corpus import (  # noqa: E402
 from bench.prefect_server import prefect_server, server_env  # noqa: E402
 
 RESULTS = HERE / "results.md"
-MODES = ("no-prefect", "prefect", "prefect-server")
+MODES = ("default", "pdfium", "no-prefect", "prefect", "prefect-server")
+DEFAULT_MODES = ("default", "prefect-server")
 PDFPLUMBER_SAMPLE_FILES = 8
 STARTUP_RUNS = 3
 
@@ -132,7 +140,7 @@ def measure(label: str, command: list[str], env: dict | None = None, stdout=None
 
 def tuscan_command(paths: list[Path], db: Path, mode: str) -> list[str]:
     command = [sys.executable, "-m", "tuscan", "discover", *map(str, paths), "--db", str(db)]
-    return command + (["--no-prefect"] if mode == "no-prefect" else [])
+    return command + {"no-prefect": ["--no-prefect"], "prefect": ["--prefect"]}.get(mode, [])
 
 
 def last_scan_seconds(db: Path) -> float | None:
@@ -225,15 +233,16 @@ def pdfgrep_command(corpus: Path, *options: str) -> list[str]:
     return ["pdfgrep", "-r", "-i", *options, *patterns, str(corpus)]
 
 
-def run_pdfgrep(corpus: Path, work: Path) -> dict[str, Measured]:
+def run_pdfgrep(corpus: Path, work: Path, cache_runs: bool = True) -> dict[str, Measured]:
     cache_home = work / "xdg-cache"
     shutil.rmtree(cache_home, ignore_errors=True)
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     out = {"first": measure("pdfgrep", pdfgrep_command(corpus, "-c"), env, stdout=subprocess.DEVNULL)}
-    out["cache fill"] = measure("pdfgrep --cache (fill)", pdfgrep_command(corpus, "-c", "--cache"), env,
+    if cache_runs:
+        out["cache fill"] = measure("pdfgrep --cache (fill)", pdfgrep_command(corpus, "-c", "--cache"), env,
+                                    stdout=subprocess.DEVNULL)
+        out["cached"] = measure("pdfgrep --cache (cached)", pdfgrep_command(corpus, "-c", "--cache"), env,
                                 stdout=subprocess.DEVNULL)
-    out["cached"] = measure("pdfgrep --cache (cached)", pdfgrep_command(corpus, "-c", "--cache"), env,
-                            stdout=subprocess.DEVNULL)
     for step, result in out.items():
         print(f"  pdfgrep {step:10} {result.wall:7.1f} s  peak {result.peak_tree_mb:5.0f} MB", flush=True)
     # Recall: every match (-o) with its file (-H); from the cache, so it costs little. One pattern per
@@ -303,7 +312,9 @@ def commit() -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The results file itself is appended to between the runs of one session: not a code change.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.md")
+    return head + (" + uncommitted changes" if changed else "")
 
 
 def rate(amount: float, seconds: float | None) -> str:
@@ -314,10 +325,12 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
            pdftotext: Measured | None, plumber: tuple[float, int] | None) -> str:
     pages, files = manifest["pdf_pages"], manifest["pdf_files"] + manifest["docx_files"]
     megabytes = manifest["bytes"] / 1e6
-    kind = "real-document" if manifest.get("kind") == "real" else "generated"
+    kind = {"real": "real-document", "dense": "dense-page", "wordproc": "word-processor (LibreOffice)"}.get(
+        manifest.get("kind", ""), "generated")
+    density = f", {manifest['chars_per_page']:,.0f} characters a page" if manifest.get("chars_per_page") else ""
     lines = [
         f"## {dt.datetime.now():%Y-%m-%d %H:%M} — {args.size} {kind} corpus ({manifest['pdf_files']} PDFs, "
-        f"{pages:,} pages; {manifest['docx_files']} DOCX; {megabytes:.0f} MB)",
+        f"{pages:,} pages{density}; {manifest['docx_files']} DOCX; {megabytes:.0f} MB)",
         "",
         f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/run.py {' '.join(sys.argv[1:])}`. "
         f"Load average (1 min) at start {args.load_start:.1f}, at end {os.getloadavg()[0]:.1f} "
@@ -350,8 +363,9 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
             row(f"tuscan {mode}: first scan of the PDFs only (pdf/)", steps["pdf only"])
     if grep:
         row("pdfgrep -r -i -c", grep["first"])
-        row("pdfgrep --cache (filling)", grep["cache fill"])
-        row("pdfgrep --cache (cached)", grep["cached"], count_pages=False)
+        if "cached" in grep:
+            row("pdfgrep --cache (filling)", grep["cache fill"])
+            row("pdfgrep --cache (cached)", grep["cached"], count_pages=False)
     if pdftotext:
         row(f"pdftotext, {args.cores} processes (xargs -P)", pdftotext)
     if plumber:
@@ -389,10 +403,17 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
                             f"{args.cores}-core pages/s (target ≥ 85%)")
             lines.append(f"- tuscan {mode}, the PDFs only (the same files as pdfgrep and pdftotext): "
                          + "; ".join(same) + ".")
+    if "default" in tuscan and "pdfium" in tuscan:
+        auto, only = tuscan["default"]["first"], tuscan["pdfium"]["first"]
+        lines.append(f"- PDF reader: the default (poppler for documents whose first page has ≥ 4,000 characters) "
+                     f"scan phase {auto.scan_phase:.1f} s (whole command {auto.wall:.1f} s); PDFium for every "
+                     f"page {only.scan_phase:.1f} s ({only.wall:.1f} s): "
+                     f"{100 * (1 - auto.scan_phase / only.scan_phase):+.0f}% scan time saved. (CPU of the "
+                     "short pdftotext processes is not in the CPU column: neither sampled nor reaped by tuscan.)")
     if manifest["docx_files"] and (grep or pdftotext):
         lines.append("- The first-scan ratios of the whole corpus include tuscan's reading of the DOCX, which "
                      "pdfgrep and pdftotext skip; the PDFs-only line compares the same files.")
-    if grep:
+    if grep and "cached" in grep:
         lines.append(f"- pdfgrep --cache second run: {100 * grep['cached'].wall / grep['first'].wall:.0f}% of its "
                      "first run.")
     if plumber and pdftotext:
@@ -453,10 +474,11 @@ def main() -> None:
     parser.add_argument("--size", choices=("tiny", "small", "large"), default="small")
     parser.add_argument("--real", nargs="?", type=Path, const=REAL_DOCUMENTS, metavar="DOCUMENTS",
                         help=f"a corpus of copies of real documents (default: {REAL_DOCUMENTS})")
+    parser.add_argument("--kind", choices=KINDS, default="generated", help="kind of generated corpus")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tuscan-bench")
-    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated subset of {MODES}")
+    parser.add_argument("--modes", default=",".join(DEFAULT_MODES), help=f"comma-separated subset of {MODES}")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="processes for pdftotext")
-    parser.add_argument("--skip", default="", help="comma-separated: pdfgrep,pdftotext,pdfplumber")
+    parser.add_argument("--skip", default="", help="comma-separated: pdfgrep,pdfgrep-cache,pdftotext,pdfplumber")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS}")
     args = parser.parse_args()
     args.load_start = os.getloadavg()[0]
@@ -466,16 +488,20 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
 
-    corpus = args.work / (f"corpus-real-{args.size}" if args.real else f"corpus-{args.size}")
+    name = "real" if args.real else None if args.kind == "generated" else args.kind
+    corpus = args.work / (f"corpus-{name}-{args.size}" if name else f"corpus-{args.size}")
     if not (corpus / "manifest.json").exists():
         shutil.rmtree(corpus, ignore_errors=True)
         started = time.perf_counter()
         if args.real:
             generate_real(corpus, args.size, args.real)
         else:
-            generate(corpus, args.size)
+            generate(corpus, args.size, kind=args.kind)
         print(f"generated {corpus} in {time.perf_counter() - started:.1f} s", flush=True)
     manifest = load_manifest(corpus)
+    if "chars_per_page" not in manifest:    # a corpus generated before manifests recorded it
+        sample = sorted(rel for rel in manifest["files"] if rel.endswith(".pdf"))[:: max(1, manifest["pdf_files"] // 40)]
+        manifest["chars_per_page"] = chars_per_page([(corpus / rel).read_bytes() for rel in sample])
     if "pdfgrep" not in skip or "pdftotext" not in skip:
         ensure_tools()
 
@@ -494,10 +520,14 @@ def main() -> None:
                 subprocess.run(tuscan_command([args.work / "empty"], warm_up, mode), env=server_env(home, api_url),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
                 tuscan[mode] = run_tuscan(mode, corpus, args.work, server_env(home, api_url),
-                                          pdf_only=mode == modes[0])
+                                          pdf_only=mode == modes[0] and manifest["docx_files"] > 0)
         else:
-            tuscan[mode] = run_tuscan(mode, corpus, args.work, server_env(home), pdf_only=mode == modes[0])
-    grep = run_pdfgrep(corpus, args.work) if "pdfgrep" not in skip else None
+            env = server_env(home)
+            if mode == "pdfium":
+                env["TUSCAN_PDF_READER"] = "pdfium"
+            tuscan[mode] = run_tuscan(mode, corpus, args.work, env, pdf_only=mode == modes[0] and
+                                      manifest["docx_files"] > 0)
+    grep = run_pdfgrep(corpus, args.work, "pdfgrep-cache" not in skip) if "pdfgrep" not in skip else None
     pdftotext = run_pdftotext(corpus, args.cores) if "pdftotext" not in skip else None
     plumber = run_pdfplumber(corpus, manifest) if "pdfplumber" not in skip else None
 

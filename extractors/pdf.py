@@ -1,14 +1,34 @@
-"""PDF: text per page with pypdfium2 (fast path), OCR for pages without a text layer.
+"""PDF: text per page with pypdfium2 (fast path), poppler for dense pages, OCR for pages without text.
 
 pypdfium2 ships with pdfplumber and is ~40x faster than `pdfplumber.extract_text()` on the archive
 (measured on the benchmark corpus, bench/). pdfplumber stays as the fallback for files PDFium cannot open and for callers that need
 layout (`extract_text_pdfplumber`). PDFium is not thread-safe, so all PDFium calls in this process
-hold `_PDFIUM_LOCK`; OCR (a separate process per page) runs outside it.
+hold `_PDFIUM_LOCK`; OCR (a separate process per page) and poppler run outside it.
+
+Dense pages: PDFium's text page (`FPDFText_LoadPage`, the only way to its text) builds a record per
+character, so its cost grows with the characters on a page; poppler's `pdftotext` costs about the same per page whatever the
+text: on generated pages ~0.1 µs a character against PDFium's ~0.25 µs, but one pdftotext process
+costs ~7 ms to start. So poppler pays only for long dense documents: when the first page holds at
+least `POPPLER_MIN_CHARS` characters, the rest of the document (estimated as the first page's
+characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, and `pdftotext` (Debian
+poppler-utils, optional) is installed, the remaining pages are read by `pdftotext -raw`; otherwise,
+and whenever poppler fails, PDFium reads them as before. On real documents (~2,000 characters a
+page, more fonts and images) PDFium was faster at every length measured. `-raw` keeps the content-stream order PDFium
+reports and leaves an end-of-line hyphen and its line break alone ("Nem-⏎ID"), which the keyword
+finder joins; poppler's default mode would join "NemLog-⏎in" into "NemLogin" itself and reorder
+headers and footers. Form feeds split the pages. The thresholds and the comparison are in
+bench/results.md (dense, word-processor, generated and real-document corpora). The environment
+variable TUSCAN_PDF_READER (`auto`, the default; `pdfium`; `poppler`) forces one reader, for the
+benchmark.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import os
+import shutil
+import subprocess
 import threading
 import time
 
@@ -22,6 +42,14 @@ _PDFIUM_LOCK = threading.RLock()
 _MIN_TEXT_CHARS = 20
 OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
+# Poppler for the rest of a document whose first page has this many characters (see the docstring;
+# below it PDFium is as fast or faster, measured in bench/results.md) …
+POPPLER_MIN_CHARS = 4000
+# … when the rest holds about this many (first page's characters × pages left): ~7 ms of process
+# start-up against ~0.15 µs saved a character, with a margin (break-even ~50,000 measured).
+POPPLER_MIN_REST_CHARS = 60_000
+READER_ENV = "TUSCAN_PDF_READER"
+READERS = ("auto", "pdfium", "poppler")
 
 
 # PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character
@@ -77,13 +105,83 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Extraction:
     except pdfium.PdfiumError as exc:
         return _fallback_pdfplumber(data, limits, exc)
     try:
-        return _extract_open(pdf, limits)
+        return _extract_open(pdf, limits, data)
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
 
 
-def _extract_open(pdf: pdfium.PdfDocument, limits: Limits) -> Extraction:
+def reader_choice() -> str:
+    """`auto`, `pdfium` or `poppler` from TUSCAN_PDF_READER (anything else is `auto`)."""
+    choice = os.environ.get(READER_ENV, "auto").strip().lower()
+    return choice if choice in READERS else "auto"
+
+
+def poppler_available() -> bool:
+    return shutil.which("pdftotext") is not None
+
+
+def use_poppler(first_page_chars: int, page_count: int, choice: str | None = None) -> bool:
+    """Whether pages 2.. of a document are read by poppler (the rule in the module docstring)."""
+    choice = choice or reader_choice()
+    if choice == "pdfium" or page_count < 2 or not poppler_available():
+        return False
+    if choice == "poppler":
+        return True
+    return (first_page_chars >= POPPLER_MIN_CHARS
+            and first_page_chars * (page_count - 1) >= POPPLER_MIN_REST_CHARS)
+
+
+def poppler_pages(data: bytes, first: int, last: int, timeout: float) -> list[str] | None:
+    """Text of pages first..last (1-based) by `pdftotext -raw`, cleaned like PDFium's; None when
+    poppler is missing, fails, times out or splits the pages differently (the caller then reads them
+    with PDFium). The PDF goes through a pipe: pdftotext reads standard input as a file."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    command = [exe, "-q", "-raw", "-enc", "UTF-8", "-f", str(first), "-l", str(last), "-", "-"]
+    # The scan's worker pool kills a worker that overruns its deadline, which would leave pdftotext
+    # running as an orphan; coreutils' timeout kills it on its own (~1 ms more per file, measured).
+    killer = shutil.which("timeout")
+    if killer:
+        command = [killer, "-s", "KILL", f"{math.ceil(timeout) + 1}", *command]
+    try:
+        proc = subprocess.run(command, input=data, capture_output=True, timeout=timeout, env=env, check=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    if proc.returncode != 0:      # e.g. 3: text copying forbidden by the owner password; PDFium reads it
+        return None
+    parts = proc.stdout.decode("utf-8", errors="replace").split("\f")
+    wanted = last - first + 1
+    # pdftotext ends every page with a form feed; a form feed inside a page's text would shift them.
+    if len(parts) != wanted + 1 or parts[-1].strip():
+        return None
+    # Each line ends with a newline in pdftotext's output; PDFium's page text has none at its end.
+    return [clean_page_text(part[:-1] if part.endswith("\n") else part) for part in parts[:wanted]]
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int, text: str | None = None) -> tuple[str, bool]:
+    """(text, needs OCR) of one page; `text` read elsewhere (poppler) is kept unless it is too short,
+    when PDFium reads the page and looks for images, as for every page it reads. Hold _PDFIUM_LOCK."""
+    if text is not None and len(text.strip()) >= _MIN_TEXT_CHARS:
+        return text, False
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        text = clean_page_text(textpage.get_text_range())
+        textpage.close()
+        # A page with no objects at all is blank: no tesseract run for it (a 4,000-page
+        # blank PDF must not cost 4,000 OCR processes). No text but drawings may be text
+        # converted to outlines, so those are OCR'd.
+        needs = len(text.strip()) < _MIN_TEXT_CHARS and (_has_images(page) or
+                                                         (not text.strip() and _has_objects(page)))
+    finally:
+        page.close()
+    return text, needs
+
+
+def _extract_open(pdf: pdfium.PdfDocument, limits: Limits, data: bytes | None = None) -> Extraction:
     with _PDFIUM_LOCK:
         count = len(pdf)
         if count == 0:
@@ -91,34 +189,36 @@ def _extract_open(pdf: pdfium.PdfDocument, limits: Limits) -> Extraction:
         if count > limits.max_pages:
             raise ExtractorError(f"PDF has {count} pages, more than the limit of {limits.max_pages} (max_pages)")
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-        pages: list[Page] = []
-        needs_ocr: list[int] = []
-        for index in range(count):
-            page = pdf[index]
-            try:
-                textpage = page.get_textpage()
-                text = clean_page_text(textpage.get_text_range())
-                textpage.close()
-                # A page with no objects at all is blank: no tesseract run for it (a 4,000-page
-                # blank PDF must not cost 4,000 OCR processes). No text but drawings may be text
-                # converted to outlines, so those are OCR'd.
-                if len(text.strip()) < _MIN_TEXT_CHARS and (_has_images(page) or
-                                                            (not text.strip() and _has_objects(page))):
-                    needs_ocr.append(index)
-            finally:
-                page.close()
+        first_text, first_ocr = _read_page(pdf, 0)
+    texts: list[str | None] = [first_text] + [None] * (count - 1)
+    extractor_name = None
+    if data is not None and use_poppler(len(first_text), count):
+        # Outside the lock: other threads' PDFs go on while pdftotext runs.
+        rest = poppler_pages(data, 2, count, limits.timeout_seconds)
+        if rest is not None:
+            texts[1:] = rest
+            extractor_name = "pdf:poppler"
+    pages: list[Page] = [Page(1, first_text)]
+    needs_ocr: list[int] = [0] if first_ocr else []
+    with _PDFIUM_LOCK:
+        for index in range(1, count):
+            text, needs = _read_page(pdf, index, texts[index])
+            if needs:
+                needs_ocr.append(index)
             pages.append(Page(index + 1, text))
     if not needs_ocr:
         if not any(p.text.strip() for p in pages):
             return Extraction(status=NO_TEXT, error="no text on any page (blank pages, nothing to OCR)",
                               pages=pages, title=title)
-        return Extraction(pages=pages, title=title)
+        return Extraction(pages=pages, title=title, extractor=extractor_name)
     if not ocr.available():
         if any(p.text.strip() for p in pages):
-            return Extraction(pages=pages, title=title)
+            return Extraction(pages=pages, title=title, extractor=extractor_name)
         return Extraction(status=NO_TEXT, error=f"no text layer (scanned?); {ocr.unavailable_reason()}",
                           pages=pages, title=title)
-    return _ocr_pages(pdf, pages, needs_ocr, title, limits)
+    result = _ocr_pages(pdf, pages, needs_ocr, title, limits)
+    result.extractor = result.extractor or extractor_name
+    return result
 
 
 def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], indexes: list[int], title: str | None,

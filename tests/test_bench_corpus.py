@@ -83,3 +83,46 @@ def test_real_corpus_copies_read_like_their_sources(tmp_path, realdata):
         assert copy.hits == source.hits
         if rel.endswith(".pdf"):
             assert len(copy.pages) == entry["pages"]
+
+
+def _check_known(out, manifest):
+    """Every file's hits are its known occurrences (per term; hyphen-split ones separately)."""
+    readers = Counter()
+    for rel, entry in manifest["files"].items():
+        result = extract_file(str(out / rel), rel)
+        assert not isinstance(result, str) and result.status == "ok", (rel, result)
+        assert len(result.pages) == entry["pages"], rel
+        assert dict(Counter(h.term for h in result.hits)) == entry["known"], rel
+        split = Counter(h.term for h in result.hits if "\n" in h.matched)
+        # A word processor may wrap an unsplit "Nem-ID" at its hyphen: more splits, never fewer.
+        assert all(split[term] >= count for term, count in entry["hyphen"].items()), rel
+        readers[result.extractor] += 1
+    return readers
+
+
+def test_dense_corpus_has_6000_characters_a_page_and_its_known_occurrences(tmp_path):
+    import shutil
+
+    manifest = generate(tmp_path, "tiny", kind="dense")
+    assert manifest["kind"] == "dense" and manifest["pdf_files"] == 6
+    assert 5500 <= manifest["chars_per_page"] <= 7000
+    assert sum(sum(e["hyphen"].values()) for e in manifest["files"].values()) > 0
+    readers = _check_known(tmp_path, manifest)
+    if shutil.which("pdftotext"):      # dense pages are what poppler is used for
+        assert readers == {"pdf:poppler": 6}
+
+
+def test_wordproc_corpus_is_a_libreoffice_export_with_its_known_occurrences(tmp_path):
+    from bench.corpus import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (libreoffice-writer-nogui) not installed")
+    manifest = generate(tmp_path, "tiny", kind="wordproc")
+    assert manifest["kind"] == "wordproc" and manifest["pdf_files"] == 12
+    assert 1500 <= manifest["chars_per_page"] <= 3500
+    import pypdfium2 as pdfium
+
+    first = pdfium.PdfDocument(tmp_path / next(iter(manifest["files"])))
+    assert first.get_metadata_dict()["Producer"].startswith("LibreOffice")
+    first.close()
+    _check_known(tmp_path, manifest)
