@@ -868,20 +868,50 @@ def zip_bytes(members: tuple[Doc, ...]) -> bytes:
     return out.getvalue()
 
 
-def generate(out: Path) -> list[Path]:
-    """Write the archive to `out` (emptied first); return the files written."""
+def write_documents(out: Path, documents, file_bytes: Callable) -> list[Path]:
+    """Write `documents` under `out` (emptied first) with `file_bytes(doc, built)`, where `built`
+    holds the bytes written so far by path (for copies); return the files written. Shared by the
+    generators of examples/esdh and examples/flat."""
     if out.exists():
         shutil.rmtree(out)
+    out.mkdir(parents=True)
     built: dict[str, bytes] = {}
     written = []
-    for doc in DOCUMENTS:
+    for doc in documents:
         data = file_bytes(doc, built)
+        if data is None:               # written inside another document (an e-mail's attachment)
+            continue
         built[doc.path] = data
         target = out / doc.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(target)
     return written
+
+
+def generate(out: Path) -> list[Path]:
+    """Write the archive to `out` (emptied first); return the files written."""
+    return write_documents(out, DOCUMENTS, file_bytes)
+
+
+def expected_cli(doc: str, what: str, generate_fn: Callable[[Path], list[Path]],
+                 build_expected: Callable[[], dict], expected_file: Path, argv: list[str] | None = None) -> int:
+    """The command line of the examples/esdh and examples/flat generators: --out DIR writes the
+    archive, --expected rewrites its expected.json."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", type=Path, help=f"write the {what} to this folder (emptied first)")
+    parser.add_argument("--expected", action="store_true", help=f"rewrite {expected_file.name}")
+    args = parser.parse_args(argv)
+    if not args.out and not args.expected:
+        parser.error("give --out DIR and/or --expected")
+    if args.out:
+        written = generate_fn(args.out)
+        print(f"wrote {len(written)} files to {args.out}")
+    if args.expected:
+        expected_file.write_text(json.dumps(build_expected(), ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+        print(f"wrote {expected_file}")
+    return 0
 
 
 # --------------------------------------------------------------------------------------------------

@@ -5,16 +5,15 @@ examples/esdh/expected.json."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
 from tests.conftest import REPO
+from tests.example_archives import load_generator as load_generator_at
+from tests.example_archives import scan_generated
 from tuscan import db
 from tuscan.names import normalise
-from tuscan.steps import run_discover
 
 HERE = REPO / "examples" / "esdh"
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
@@ -25,11 +24,7 @@ NAME_MATCHING: dict[str, str] = {}
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("esdh_generate", HERE / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_generator_at(HERE / "generate.py", "esdh_generate")
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +34,8 @@ def generator():
 
 @pytest.fixture(scope="module")
 def scanned(generator, tmp_path_factory):
-    root = tmp_path_factory.mktemp("esdh")
-    generator.generate(root / "export")
-    path = root / "inventory.duckdb"
-    run_discover([str(root / "export")], str(path), runner="inline")
+    findings, inventory, path = scan_generated(generator, tmp_path_factory.mktemp("esdh"), "export")
     with db.reading(str(path)) as con:
-        findings = {r[0]: {"status": r[1], "tu_evidence": r[2], "system": r[3]} for r in
-                    con.execute("SELECT path, status, tu_evidence, system FROM document_findings").fetchall()}
-        cols = [d[0] for d in con.execute("SELECT * FROM inventory LIMIT 0").description]
-        inventory = {r[0]: dict(zip(cols, r, strict=True)) for r in con.execute("SELECT * FROM inventory").fetchall()}
         evidence = con.execute("SELECT system, source_ref FROM system_evidence e JOIN systems s USING (system_id)"
                                " WHERE kind IN ('login', 'business_login')").fetchall()
     return findings, inventory, evidence

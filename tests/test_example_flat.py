@@ -4,17 +4,14 @@ checked against examples/flat/expected.json."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
 from extractors import ocr
 from tests.conftest import REPO
-from tuscan import db
+from tests.example_archives import load_generator, scan_generated
 from tuscan.names import normalise
-from tuscan.steps import run_discover
 
 HERE = REPO / "examples" / "flat"
 EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
@@ -22,24 +19,12 @@ DOCUMENTS = [d for d in EXPECTED["documents"] if d["status"] != "container"]
 SYSTEMS = EXPECTED["systems"]
 @pytest.fixture(scope="module")
 def generator():
-    spec = importlib.util.spec_from_file_location("flat_generate", HERE / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_generator(HERE / "generate.py", "flat_generate")
 
 
 @pytest.fixture(scope="module")
 def scanned(generator, tmp_path_factory):
-    root = tmp_path_factory.mktemp("flat")
-    generator.generate(root / "folder")
-    path = root / "inventory.duckdb"
-    run_discover([str(root / "folder")], str(path), runner="inline")
-    with db.reading(str(path)) as con:
-        findings = {r[0]: {"status": r[1], "tu_evidence": r[2], "system": r[3]} for r in
-                    con.execute("SELECT path, status, tu_evidence, system FROM document_findings").fetchall()}
-        cols = [d[0] for d in con.execute("SELECT * FROM inventory LIMIT 0").description]
-        inventory = {r[0]: dict(zip(cols, r, strict=True)) for r in con.execute("SELECT * FROM inventory").fetchall()}
+    findings, inventory, _path = scan_generated(generator, tmp_path_factory.mktemp("flat"), "folder")
     return findings, inventory
 
 

@@ -17,13 +17,10 @@ Output is byte-for-byte reproducible: the PDF and DOCX writers of examples/gener
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import importlib.util
 import io
-import json
 import re
-import shutil
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -497,18 +494,7 @@ def file_bytes(doc: Doc, built: dict[str, bytes]) -> bytes:
 
 def generate(out: Path) -> list[Path]:
     """Write the export to `out` (emptied first); return the files written."""
-    if out.exists():
-        shutil.rmtree(out)
-    built: dict[str, bytes] = {}
-    written = []
-    for doc in DOCUMENTS:
-        data = file_bytes(doc, built)
-        built[doc.path] = data
-        target = out / doc.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
-    return written
+    return base.write_documents(out, DOCUMENTS, file_bytes)
 
 
 def build_expected() -> dict:
@@ -529,20 +515,7 @@ def build_expected() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="write the export to this folder (emptied first)")
-    parser.add_argument("--expected", action="store_true", help=f"rewrite {EXPECTED_FILE.name}")
-    args = parser.parse_args(argv)
-    if not args.out and not args.expected:
-        parser.error("give --out DIR and/or --expected")
-    if args.out:
-        written = generate(args.out)
-        print(f"wrote {len(written)} files to {args.out}")
-    if args.expected:
-        EXPECTED_FILE.write_text(json.dumps(build_expected(), ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
-        print(f"wrote {EXPECTED_FILE}")
-    return 0
+    return base.expected_cli(__doc__, "export", generate, build_expected, EXPECTED_FILE, argv)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,8 @@ MIME boundary.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import io
-import json
-import shutil
 import sys
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -256,18 +253,9 @@ def file_bytes(doc: Doc) -> bytes:
 
 
 def generate(out: Path) -> list[Path]:
-    """Write the folder to `out` (emptied first); return the files written."""
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    written = []
-    for doc in DOCUMENTS:
-        if doc.kind == "member":
-            continue
-        target = out / doc.path
-        target.write_bytes(file_bytes(doc))
-        written.append(target)
-    return written
+    """Write the folder to `out` (emptied first); return the files written. Attachments are written
+    inside their e-mails, not as files of their own."""
+    return base.write_documents(out, DOCUMENTS, lambda doc, _built: None if doc.kind == "member" else file_bytes(doc))
 
 
 def build_expected() -> dict:
@@ -296,20 +284,7 @@ def build_expected() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="write the folder to this path (emptied first)")
-    parser.add_argument("--expected", action="store_true", help=f"rewrite {EXPECTED_FILE.name}")
-    args = parser.parse_args(argv)
-    if not args.out and not args.expected:
-        parser.error("give --out DIR and/or --expected")
-    if args.out:
-        written = generate(args.out)
-        print(f"wrote {len(written)} files to {args.out}")
-    if args.expected:
-        EXPECTED_FILE.write_text(json.dumps(build_expected(), ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
-        print(f"wrote {EXPECTED_FILE}")
-    return 0
+    return base.expected_cli(__doc__, "folder", generate, build_expected, EXPECTED_FILE, argv)
 
 
 if __name__ == "__main__":
