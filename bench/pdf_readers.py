@@ -6,9 +6,10 @@
 For generated 6- and 24-page documents of 1,000 to 6,900 characters a page (reportlab, one text object per
 line, embedded TrueType), the word-processor export and the real documents of ../shared/realdata,
 it times `extractors.pdf.extract_pdf` in this process with TUSCAN_PDF_READER=pdfium (PDFium reads
-every page) and =poppler (PDFium reads page 1, `pdftotext -raw` the rest, one process per file),
-best of --repeat runs, and checks that both give the same keyword hits. The smallest density at
-which poppler is cheaper is what `POPPLER_MIN_CHARS` should be near.
+every page), =pdftotext (PDFium reads page 1, `pdftotext -raw` the rest, one process per file) and
+=poppler (PDFium reads page 1, poppler in this process through libpoppler-glib the rest), best of
+--repeat runs, and checks that all give the same keyword hits. The smallest density at which poppler
+is cheaper is what `POPPLER_MIN_CHARS` (and `PDFTOTEXT_MIN_CHARS`) should be near.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def main() -> None:
     rows = []
     for name, docs in documents():
         density = chars_per_page(docs)
-        totals = {"pdfium": 0.0, "poppler": 0.0}
+        totals = {"pdfium": 0.0, "pdftotext": 0.0, "poppler": 0.0}
         pages = 0
         same = True
         for data in docs:
@@ -92,9 +93,10 @@ def main() -> None:
             for reader, (seconds, _, _) in results.items():
                 totals[reader] += seconds
             pages += results["pdfium"][1]
-            same &= results["pdfium"][2] == results["poppler"][2]
-        pdfium_ms, poppler_ms = (1000 * totals[r] / pages for r in ("pdfium", "poppler"))
-        rows.append(f"| {name} | {density:,.0f} | {pages} | {pdfium_ms:.2f} | {poppler_ms:.2f} | "
+            same &= results["pdfium"][2] == results["poppler"][2] == results["pdftotext"][2]
+        pdfium_ms, pdftotext_ms, poppler_ms = (1000 * totals[r] / pages for r in ("pdfium", "pdftotext", "poppler"))
+        rows.append(f"| {name} | {density:,.0f} | {pages} | {pdfium_ms:.2f} | {pdftotext_ms:.2f} | "
+                    f"{100 * (1 - pdftotext_ms / pdfium_ms):+.0f}% | {poppler_ms:.2f} | "
                     f"{100 * (1 - poppler_ms / pdfium_ms):+.0f}% | {'yes' if same else 'NO'} |")
         print(rows[-1], flush=True)
     text = "\n".join([
@@ -102,9 +104,11 @@ def main() -> None:
         f"Machine: {machine()}. Commit: {commit()}. Command: `python bench/pdf_readers.py "
         f"{' '.join(sys.argv[1:])}`. Load average (1 min) at start {load_start:.1f}, at end "
         f"{os.getloadavg()[0]:.1f}. One process, best of {args.repeat} per document; poppler's column is "
-        "PDFium for page 1 and one `pdftotext -raw` process for the rest, as `extractors.pdf` does.", "",
-        "| documents | characters a page | pages | PDFium ms/page | poppler ms/page | poppler saves | same hits |",
-        "|---|---:|---:|---:|---:|---:|---|", *rows, ""])
+        "PDFium for page 1 and one `pdftotext -raw` process for the rest (*pdftotext*), or poppler in this "
+        "process through libpoppler-glib for the rest (*poppler*), as `extractors.pdf` does.", "",
+        "| documents | characters a page | pages | PDFium ms/page | pdftotext ms/page | pdftotext saves "
+        "| poppler ms/page | poppler saves | same hits |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|", *rows, ""])
     print("\n" + text)
     if not args.no_append:
         with RESULTS.open("a", encoding="utf-8") as fh:

@@ -6,20 +6,24 @@ layout (`extract_text_pdfplumber`). PDFium is not thread-safe, so all PDFium cal
 hold `_PDFIUM_LOCK`; OCR (a separate process per page) and poppler run outside it.
 
 Dense pages: PDFium's text page (`FPDFText_LoadPage`, the only way to its text) builds a record per
-character, so its cost grows with the characters on a page; poppler's `pdftotext` costs about the same per page whatever the
-text: on generated pages ~0.1 µs a character against PDFium's ~0.25 µs, but one pdftotext process
-costs ~7 ms to start. So poppler pays only for long dense documents: when the first page holds at
-least `POPPLER_MIN_CHARS` characters, the rest of the document (estimated as the first page's
-characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, and `pdftotext` (Debian
-poppler-utils, optional) is installed, the remaining pages are read by `pdftotext -raw`; otherwise,
-and whenever poppler fails, PDFium reads them as before. On real documents (~2,000 characters a
-page, more fonts and images) PDFium was faster at every length measured. `-raw` keeps the content-stream order PDFium
-reports and leaves an end-of-line hyphen and its line break alone ("Nem-⏎ID"), which the keyword
-finder joins; poppler's default mode would join "NemLog-⏎in" into "NemLogin" itself and reorder
-headers and footers. Form feeds split the pages. The thresholds and the comparison are in
-bench/results.md (dense, word-processor, generated and real-document corpora). The environment
-variable TUSCAN_PDF_READER (`auto`, the default; `pdfium`; `poppler`) forces one reader, for the
-benchmark.
+character, so its cost grows with the characters on a page (~2.2 ms of CPU at 6,300); poppler's
+grows less (~1.45 ms there), and on light pages the two cost about the same. So when the first page
+holds at least `POPPLER_MIN_CHARS` characters and the rest of the document (estimated as the first
+page's characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, poppler reads pages 2..:
+in this process through libpoppler-glib (`extractors.poppler`, Debian libpoppler-glib8), or, where
+that library is missing, by `pdftotext -raw` (Debian poppler-utils) — one process per file costs
+~7 ms to start, so that path waits for longer documents (`PDFTOTEXT_MIN_*`). Whenever poppler fails,
+or counts the pages differently, PDFium reads the pages as before; a page poppler finds (nearly)
+empty is read by PDFium too, so scanned pages are still OCR'd. On real documents (~2,000 characters
+a page, more fonts and images) PDFium was as fast or faster at every length measured.
+
+Both poppler paths leave an end-of-line hyphen and its line break alone ("Nem-⏎ID"), which the
+keyword finder joins; poppler's text selection (in process) orders lines as poppler reads the page,
+so a running header may come after the body where `-raw` and PDFium keep the content-stream order;
+the keyword hits were identical on the dense, generated and real-document corpora. The thresholds
+and the comparison are in bench/results.md (`bench/pdf_readers.py`). The environment variable
+TUSCAN_PDF_READER (`auto`, the default; `pdfium`; `poppler`; `pdftotext`, poppler by the program
+only) forces one reader, for the benchmark.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import time
 
 import pypdfium2 as pdfium
 
-from extractors import extractor, ocr
+from extractors import extractor, ocr, poppler
 from extractors.base import ERROR, NO_TEXT, OK, Extraction, ExtractorError, Limits, Page
 
 _PDFIUM_LOCK = threading.RLock()
@@ -42,14 +46,18 @@ _PDFIUM_LOCK = threading.RLock()
 _MIN_TEXT_CHARS = 20
 OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
-# Poppler for the rest of a document whose first page has this many characters (see the docstring;
-# below it PDFium is as fast or faster, measured in bench/results.md) …
+# Poppler in this process for the rest of a document whose first page has this many characters
+# (see the docstring; below it PDFium is as fast or faster, measured in bench/results.md) …
 POPPLER_MIN_CHARS = 4000
-# … when the rest holds about this many (first page's characters × pages left): ~7 ms of process
-# start-up against ~0.15 µs saved a character, with a margin (break-even ~50,000 measured).
-POPPLER_MIN_REST_CHARS = 60_000
+# … when the rest holds about this many (first page's characters × pages left): poppler opens the
+# document a second time; 6-page documents of 4,800-6,900 characters a page already gain (bench/).
+POPPLER_MIN_REST_CHARS = 20_000
+# Without libpoppler-glib, `pdftotext` for the rest: the same density, and a rest long enough to pay
+# ~7 ms of process start-up against ~0.15 µs saved a character, with a margin (break-even ~50,000).
+PDFTOTEXT_MIN_CHARS = 4000
+PDFTOTEXT_MIN_REST_CHARS = 60_000
 READER_ENV = "TUSCAN_PDF_READER"
-READERS = ("auto", "pdfium", "poppler")
+READERS = ("auto", "pdfium", "poppler", "pdftotext")
 
 
 # PDFium replaces an end-of-line hyphen *and* the line break after it with one marker character
@@ -112,38 +120,66 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Extraction:
 
 
 def reader_choice() -> str:
-    """`auto`, `pdfium` or `poppler` from TUSCAN_PDF_READER (anything else is `auto`)."""
+    """`auto`, `pdfium`, `poppler` or `pdftotext` from TUSCAN_PDF_READER (anything else is `auto`)."""
     choice = os.environ.get(READER_ENV, "auto").strip().lower()
     return choice if choice in READERS else "auto"
 
 
 def poppler_available() -> bool:
-    return shutil.which("pdftotext") is not None
+    return poppler.available() or shutil.which("pdftotext") is not None
 
 
 def use_poppler(first_page_chars: int, page_count: int, choice: str | None = None) -> bool:
     """Whether pages 2.. of a document are read by poppler (the rule in the module docstring)."""
     choice = choice or reader_choice()
-    if choice == "pdfium" or page_count < 2 or not poppler_available():
+    if choice == "pdfium" or page_count < 2:
+        return False
+    if choice == "pdftotext":
+        return shutil.which("pdftotext") is not None
+    if not poppler_available():
         return False
     if choice == "poppler":
         return True
-    return (first_page_chars >= POPPLER_MIN_CHARS
-            and first_page_chars * (page_count - 1) >= POPPLER_MIN_REST_CHARS)
+    if poppler.available():
+        return (first_page_chars >= POPPLER_MIN_CHARS
+                and first_page_chars * (page_count - 1) >= POPPLER_MIN_REST_CHARS)
+    return (first_page_chars >= PDFTOTEXT_MIN_CHARS
+            and first_page_chars * (page_count - 1) >= PDFTOTEXT_MIN_REST_CHARS)
 
 
-def poppler_pages(data: bytes, first: int, last: int, timeout: float) -> list[str] | None:
+def poppler_pages(data: bytes, first: int, last: int, timeout: float, page_count: int | None = None,
+                  choice: str | None = None) -> list[str] | None:
+    """Text of pages first..last (1-based) by poppler, cleaned like PDFium's: in this process
+    (`extractors.poppler`) when libpoppler-glib is installed, else by `pdftotext -raw`. None when
+    poppler is missing or fails (the caller then reads the pages with PDFium). `page_count`: the
+    document's pages as PDFium counts them; poppler must count the same."""
+    if (choice or reader_choice()) != "pdftotext" and poppler.available():
+        try:
+            texts = poppler.page_texts(data, first, last, expected_pages=page_count)
+        except poppler.PopplerError:
+            return None
+        return [clean_page_text(text) for text in texts]
+    return pdftotext_pages(data, first, last, timeout)
+
+
+def _leads_process_group() -> bool:
+    return os.getpgrp() == os.getpid()
+
+
+def pdftotext_pages(data: bytes, first: int, last: int, timeout: float) -> list[str] | None:
     """Text of pages first..last (1-based) by `pdftotext -raw`, cleaned like PDFium's; None when
-    poppler is missing, fails, times out or splits the pages differently (the caller then reads them
-    with PDFium). The PDF goes through a pipe: pdftotext reads standard input as a file."""
+    pdftotext is missing, fails, times out or splits the pages differently. The PDF goes through a
+    pipe: pdftotext reads standard input as a file."""
     exe = shutil.which("pdftotext")
     if exe is None:
         return None
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     command = [exe, "-q", "-raw", "-enc", "UTF-8", "-f", str(first), "-l", str(last), "-", "-"]
-    # The scan's worker pool kills a worker that overruns its deadline, which would leave pdftotext
-    # running as an orphan; coreutils' timeout kills it on its own (~1 ms more per file, measured).
-    killer = shutil.which("timeout")
+    # A worker that overruns its deadline is killed. The scan's worker pool kills the worker's whole
+    # process group, pdftotext with it; a worker that leads no group of its own (a Prefect or Dask
+    # task) would leave pdftotext running as an orphan, so there coreutils' timeout kills it on its
+    # own (one more process per file: ~1.5 ms, measured on the dense benchmark corpus).
+    killer = None if _leads_process_group() else shutil.which("timeout")
     if killer:
         command = [killer, "-s", "KILL", f"{math.ceil(timeout) + 1}", *command]
     try:
@@ -194,7 +230,7 @@ def _extract_open(pdf: pdfium.PdfDocument, limits: Limits, data: bytes | None = 
     extractor_name = None
     if data is not None and use_poppler(len(first_text), count):
         # Outside the lock: other threads' PDFs go on while pdftotext runs.
-        rest = poppler_pages(data, 2, count, limits.timeout_seconds)
+        rest = poppler_pages(data, 2, count, limits.timeout_seconds, page_count=count)
         if rest is not None:
             texts[1:] = rest
             extractor_name = "pdf:poppler"

@@ -292,13 +292,29 @@ def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int =
     document title and the start of the next page, where the contract's title page is."""
     found: dict[str, str] = {}
     for i in range(0, len(hashes), chunk):
-        rows = con.execute(
-            "SELECT sha256, list(substr(text, 1, ?) ORDER BY page) FROM ("
-            " SELECT sha256, page, text, row_number() OVER (PARTITION BY sha256 ORDER BY page) AS n FROM pages"
-            " WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0) WHERE n <= 2 GROUP BY sha256",
-            [TITLE_WINDOW, hashes[i : i + chunk]],
-        ).fetchall()
-        found.update((sha, past_cover_sheet(pages)) for sha, pages in rows)
+        found.update(_first_two_texts(con, hashes[i : i + chunk]))
+    return {sha: past_cover_sheet(pages) for sha, pages in found.items()}
+
+
+# Pages with text, first two by page number: the title page, or an ESDH cover sheet and the page after it.
+_FIRST_TWO_WITH_TEXT = """
+    SELECT sha256, list(substr(text, 1, ?) ORDER BY page) FROM (
+      SELECT sha256, page, text, row_number() OVER (PARTITION BY sha256 ORDER BY page) AS n FROM pages
+      WHERE sha256 IN (SELECT unnest(?)) AND length(trim(text)) > 0 {pages}) WHERE n <= 2 GROUP BY sha256
+"""
+
+
+def _first_two_texts(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[str]]:
+    """Pages 1 and 2 answer for almost every document, and reading only them keeps DuckDB from
+    reading and trimming every page of the archive (a dense corpus: 0.7 s → 0.1 s for 1,000
+    documents, bench/). The documents with fewer than two pages of text there and pages beyond
+    (scanned covers, blank pages) are asked again over all their pages."""
+    found = dict(con.execute(_FIRST_TWO_WITH_TEXT.format(pages="AND page <= 2"), [TITLE_WINDOW, hashes]).fetchall())
+    beyond = {sha for (sha,) in con.execute(
+        "SELECT DISTINCT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?)) AND page > 2", [hashes]).fetchall()}
+    again = [sha for sha in hashes if sha in beyond and len(found.get(sha, ())) < 2]
+    if again:
+        found.update(con.execute(_FIRST_TWO_WITH_TEXT.format(pages=""), [TITLE_WINDOW, again]).fetchall())
     return found
 
 

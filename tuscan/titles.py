@@ -22,6 +22,7 @@ Plain regular expressions: the phrases are few and fixed, and a reviewer can rea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tuscan.names import normalise
 
@@ -134,7 +135,13 @@ def clean_title(raw: str) -> str | None:
 
 def title_name(first_page: str) -> str | None:
     """The system named by the first title phrase near the top of the first page."""
-    text = first_page[:TITLE_WINDOW]
+    return _title_name(first_page[:TITLE_WINDOW])
+
+
+# Classification asks for each document's title twice (its name signal, the system's other names),
+# and copies and standard documents share first pages: remembered per text.
+@lru_cache(maxsize=8192)
+def _title_name(text: str) -> str | None:
     found = []
     for pattern in (_TITLE, _HEADING, _PARTIES_FIRST):
         pos = 0
