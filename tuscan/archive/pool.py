@@ -161,10 +161,9 @@ class WorkerPool:
         self._startup_failures = 0
         self.replaced = 0                  # workers killed or lost and replaced (for tests and logs)
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
-        for _ in range(self.size):
-            self._workers.append(self._start_worker())
-        self._thread = threading.Thread(target=self._run, name="tuscan-workers", daemon=True)
-        self._thread.start()
+        # Workers start with the first file: a scan with nothing to read (an empty folder, an
+        # unchanged rescan) does not pay ~0.1 s a worker for processes it never uses.
+        self._thread: threading.Thread | None = None
 
     # -- public -----------------------------------------------------------------------------
 
@@ -174,6 +173,8 @@ class WorkerPool:
         if not items:
             future.set_result([])
             return future
+        if self._thread is None and not self._closed:
+            self._start()
         with self._lock:
             if self._broken:
                 raise WorkerPoolBroken(self._broken)
@@ -192,7 +193,8 @@ class WorkerPool:
                 return
             self._closed = True
         self._wake()
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
         for worker in self._workers:
             self._stop(worker, kill=worker.job_id is not None)
         with self._lock:
@@ -210,6 +212,12 @@ class WorkerPool:
         self.close()
 
     # -- workers ------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        for _ in range(self.size):
+            self._workers.append(self._start_worker())
+        self._thread = threading.Thread(target=self._run, name="tuscan-workers", daemon=True)
+        self._thread.start()
 
     def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
