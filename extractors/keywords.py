@@ -50,6 +50,67 @@ _FLEX = r"[\s\-\u2010\u2011\u2013]*"
 _JOIN = re.compile(r"[\-\u2010\u00ad\ufffe](?:\s*\n\s*|(?<=[\u00ad\ufffe]))")
 
 
+# Characters that a case-insensitive regex matches to an ASCII letter although their lower case is
+# another character ("ſ" to "s", "ı" to "i"): a context holding one is always searched.
+try:
+    from re import _casefix
+
+    _CASE_SPECIALS = frozenset(chr(code) for key, others in _casefix._EXTRA_CASES.items()
+                               for code in (key, *others) if code >= 0x80)
+except (ImportError, AttributeError):   # another Python's internals: no prefilter, search everything
+    _CASE_SPECIALS = frozenset(chr(code) for code in range(0x80, 0x250))
+
+
+def necessary_literals(pattern: re.Pattern[str] | None) -> frozenset[str] | None:
+    """Lower-case literals one of which every match of a case-insensitive regex contains, from its
+    parsed form; None when there are none to rely on (a branch without a literal, flags changed
+    inside, a case-sensitive regex): "(ikke|ingen) +…$" gives {"ikke", "ingen"}."""
+    if pattern is None or not pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        from re import _constants, _parser
+
+        found = _sequence_literals(_parser.parse(pattern.pattern, pattern.flags).data, _constants)
+    except Exception:   # an internal API of `re`: when it differs, go without the prefilter
+        return None
+    if not found or "" in found:
+        return None
+    return frozenset(literal.lower() for literal in found)
+
+
+def _sequence_literals(items, c) -> frozenset[str] | None:
+    """For a sequence of regex items: the best literal set any one item (or run of literal
+    characters) requires — the one whose shortest literal is longest."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        found = _item_literals(op, av, c)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({"".join(run)}))
+    return max(candidates, key=lambda found: min(map(len, found))) if candidates else None
+
+
+def _item_literals(op, av, c) -> frozenset[str] | None:
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _sequence_literals(sub.data, c)
+    if op is c.BRANCH:
+        branches = [_sequence_literals(branch.data, c) for branch in av[1]]
+        return None if any(not b for b in branches) else frozenset().union(*branches)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        low, _high, sub = av
+        return _sequence_literals(sub.data, c) if low >= 1 else None
+    return None   # a class, any character, an anchor, a look-around, a back reference …
+
+
 @dataclass(frozen=True)
 class Term:
     term: str          # canonical lower-case name, stored in hits.term
@@ -75,6 +136,11 @@ class Exclusion:
     matched: re.Pattern[str] | None = None    # case-sensitive, on the matched text: the rule applies only then
     weak: bool = False    # a weak login mention (a person decides), not "no login at all"
     both: bool = False    # the rule applies only when `pattern` and `after_pattern` are both found
+    # Per regex, literals one of which every match contains (lower case; None: unknown): a context
+    # with none of them is not searched (`_may_match`).
+    pattern_literals: frozenset[str] | None = None
+    after_literals: frozenset[str] | None = None
+    unless_literals: frozenset[str] | None = None
 
     def describe(self) -> str:
         """The hit's `excluded_by`: weak mentions are marked so classification can find them."""
@@ -217,12 +283,15 @@ def _rule(file: Path, spec: dict) -> Exclusion:
         pattern = compiled("pattern")
         if pattern is None and spec.get("after_pattern") is None and spec.get("matched") is None:
             raise KeywordFileError(f"{file}: rule {name!r} needs a pattern, an after_pattern or a matched")
+        after_pattern = compiled("after_pattern") or (pattern if after else None)
+        unless = compiled("unless")
         return Exclusion(
             spec["name"], spec["reason"], pattern, before, after,
             frozenset(spec.get("applies_to", ["citizen_login", "business_login"])), scope,
-            after_pattern=compiled("after_pattern") or (pattern if after else None),
-            unless=compiled("unless"), matched=compiled("matched", 0), weak=bool(spec.get("weak", False)),
-            both=bool(spec.get("both", False)),
+            after_pattern=after_pattern, unless=unless, matched=compiled("matched", 0),
+            weak=bool(spec.get("weak", False)), both=bool(spec.get("both", False)),
+            pattern_literals=necessary_literals(pattern), after_literals=necessary_literals(after_pattern),
+            unless_literals=necessary_literals(unless),
         )
     except KeyError as exc:
         raise KeywordFileError(f"{file}: rule {name!r} has no {exc.args[0]!r}") from None
@@ -293,6 +362,7 @@ class _Window:
     def __init__(self, text: str, start: int, end: int, widths: dict[str, tuple[int, int]]):
         self.text, self.start, self.end, self.widths = text, start, end, widths
         self.cut: dict[str, tuple[str, str]] = {}
+        self.lowered: dict[str, tuple[str, str] | None] = {}
 
     def sides(self, rule: Exclusion) -> tuple[str, str]:
         if rule.scope not in self.cut:
@@ -301,19 +371,46 @@ class _Window:
         left, right = self.cut[rule.scope]
         return (left[-rule.before :] if rule.before else ""), right[: rule.after]
 
+    def lower_sides(self, rule: Exclusion) -> tuple[str, str] | None:
+        """`sides` in lower case, for the literal prefilter; None where lower case cannot stand in
+        for the regex's case-insensitive matching (see `_may_match`)."""
+        if rule.scope not in self.lowered:
+            left, right = self.cut[rule.scope]
+            low_left, low_right = left.lower(), right.lower()
+            usable = (len(low_left) == len(left) and len(low_right) == len(right)
+                      and _CASE_SPECIALS.isdisjoint(low_left) and _CASE_SPECIALS.isdisjoint(low_right))
+            self.lowered[rule.scope] = (low_left, low_right) if usable else None
+        lowered = self.lowered[rule.scope]
+        if lowered is None:
+            return None
+        low_left, low_right = lowered
+        return (low_left[-rule.before :] if rule.before else ""), low_right[: rule.after]
+
+
+def _may_match(literals: frozenset[str] | None, lowered: str | None) -> bool:
+    """False only when a regex with these necessary literals cannot match the text: none of them is
+    in it. Searching a context of ~100 characters with a rule's regex costs ~5 µs, because its
+    branches start with a look-behind and the engine tries every position; most rules' words are
+    not there at all (profiled on the dense benchmark corpus: ~24 searches a hit)."""
+    return literals is None or lowered is None or any(literal in lowered for literal in literals)
+
 
 def _applies(rule: Exclusion, window: _Window, matched: str) -> bool:
     if rule.matched and not rule.matched.search(matched):
         return False
     left, right = window.sides(rule)
-    if rule.unless and rule.unless.search(left):
+    low_left, low_right = window.lower_sides(rule) or (None, None)
+    if rule.unless and _may_match(rule.unless_literals, low_left) and rule.unless.search(left):
         return False
     if rule.pattern is None and rule.after_pattern is None:
         return True   # the matched text alone decides ("nem login": the adjective "nem", easy)
-    found_before = bool(rule.pattern and rule.before and rule.pattern.search(left))
+    found_before = bool(rule.pattern and rule.before and _may_match(rule.pattern_literals, low_left)
+                        and rule.pattern.search(left))
     if rule.both:
-        return found_before and bool(rule.after_pattern and rule.after_pattern.search(right))
-    return found_before or bool(rule.after_pattern and rule.after and rule.after_pattern.search(right))
+        return found_before and bool(rule.after_pattern and _may_match(rule.after_literals, low_right)
+                                     and rule.after_pattern.search(right))
+    return found_before or bool(rule.after_pattern and rule.after and _may_match(rule.after_literals, low_right)
+                                and rule.after_pattern.search(right))
 
 
 def _widths(rules: tuple[Exclusion, ...]) -> dict[str, tuple[int, int]]:
