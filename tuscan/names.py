@@ -384,6 +384,10 @@ class NameMatcher:
                         self._choice_groups.append(g)
         self._ascii_choices = [_ascii(choice) for choice in self._all_choices]
         self._text_forms = self._build_text_forms(entries=[e for g in self._groups for e in g.entries])
+        lengths: dict[str, set[int]] = {}
+        for form in self._text_forms:
+            lengths.setdefault(form[0], set()).add(len(form))
+        self._form_lengths = {word: sorted(found, reverse=True) for word, found in lengths.items()}
         self._contain_forms = self._build_contain_forms()
         self._matched_names: dict[str, Match | None] = {}   # match_name's answers (Match is frozen)
 
@@ -648,17 +652,18 @@ class NameMatcher:
     def find_in_text(self, text: str) -> list[TextMention]:
         """Known names mentioned in text: whole words, case-insensitive, longest form first."""
         text = unicodedata.normalize("NFC", text)
-        folded, offsets = _fold_with_offsets(text)
-        tokens = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", folded)]
-        longest = max((len(form) for form in self._text_forms), default=0)
+        tokens = folded_tokens(text)
+        words = [token for token, _, _ in tokens]
         mentions: list[TextMention] = []
         i = 0
         while i < len(tokens):
-            for length in range(min(longest, len(tokens) - i), 0, -1):
-                hit = self._text_forms.get(tuple(t for t, _, _ in tokens[i : i + length]))
+            # Only the lengths of the forms that start with this word are tried, longest first.
+            for length in self._form_lengths.get(words[i], ()):
+                if length > len(tokens) - i:
+                    continue
+                hit = self._text_forms.get(tuple(words[i : i + length]))
                 if hit:
-                    start = offsets[tokens[i][1]]
-                    end = offsets[tokens[i + length - 1][2] - 1] + 1
+                    start, end = tokens[i][1], tokens[i + length - 1][2]
                     written = text[start:end]
                     # System names are proper nouns: "Aula", "RenoWeb", "Jobnet.dk". Written all in
                     # lower case the words are ordinary Danish ("aula" is a school hall, "navn og
@@ -672,34 +677,25 @@ class NameMatcher:
         return mentions
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Like _fold, keeping for every output character the index of its source character in text."""
-    skip = set()
-    for m in _JOINING_HYPHEN.finditer(text):
-        skip.update(range(m.start(), m.end()))
-    out: list[str] = []
-    offsets: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text):
-        if i in skip:
-            continue
-        if ch == "&":
-            piece = " og "
-        elif ch.isalnum():
-            piece = ch.casefold()
+# A token of folded text: a run of letters and digits, also across a hyphen that joins two words
+# ("NemLog-in", "Nem-⏎ID"), or "&" (folded to "og"); anything else separates tokens.
+_TOKEN = re.compile(rf"[^\W_]+(?:[{_HYPHENS}](?:[ \t]*\n\s*)?[^\W_]+)*|&")
+_JOINED_HYPHEN = re.compile(rf"[{_HYPHENS}](?:[ \t]*\n\s*)?")
+
+
+def folded_tokens(text: str) -> list[tuple[str, int, int]]:
+    """The tokens `_fold` makes of a text, each with the span of the text it was folded from:
+    (token, start, end). One regex pass instead of a loop over the characters (classification of
+    6,250 documents: 6 s → 0.3 s in this function, bench/scale.py)."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        if word == "&":
+            tokens.append(("og", m.start(), m.end()))
         else:
-            piece = " "
-        for c in piece:
-            if c == " ":
-                pending_space = bool(out)
-                continue
-            if pending_space:
-                out.append(" ")
-                offsets.append(i)
-                pending_space = False
-            out.append(c)
-            offsets.append(i)
-    return "".join(out), offsets
+            tokens.append((_JOINED_HYPHEN.sub("", word).casefold() if not word.isalnum() else word.casefold(),
+                           m.start(), m.end()))
+    return tokens
 
 
 # --- names with extra words -----------------------------------------------------------------------
@@ -893,11 +889,7 @@ def _query_tokens(name: str) -> list[list[tuple[str, str]]]:
     streams = []
     for text in (name, _hyphens_as_spaces(name)):
         text = unicodedata.normalize("NFC", text)
-        folded, offsets = _fold_with_offsets(text)
-        stream = []
-        for m in re.finditer(r"\S+", folded):
-            start, end = offsets[m.start()], offsets[m.end() - 1] + 1
-            stream.append((m.group(), text[start:end]))
+        stream = [(token, text[start:end]) for token, start, end in folded_tokens(text)]
         if stream and stream not in streams:
             streams.append(stream)
     return streams
