@@ -231,3 +231,14 @@ def test_the_scan_goes_on_past_misbehaving_readers(tmp_path):
     assert rows == {"Aftale.txt": "ok", "Kontrakt.txt": "ok", "heartbeats.txt": "error",
                     "unpickle-fails.txt": "error", "memory.txt": "error"}
 
+
+
+def test_workers_start_with_the_first_file_and_not_before(files):
+    # An empty folder or an unchanged rescan reads nothing: it must not pay for starting workers.
+    with WorkerPool(2, timeout=DEADLINE) as pool:
+        assert pool.submit([]).result(timeout=RESULT_BOUND) == []
+        assert pool._workers == [] and pool._thread is None
+        results = pool.submit(files("a.txt", "b.txt")).result(timeout=RESULT_BOUND)
+        assert len(pool._workers) == 2 and all(w.process.is_alive() for w in pool._workers)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert not any(w.process.is_alive() for w in pool._workers)
