@@ -32,9 +32,7 @@ class _Binding:
     """The handful of libpoppler-glib, GObject and GLib functions used, with their C types."""
 
     def __init__(self) -> None:
-        poppler = ctypes.CDLL(ctypes.util.find_library("poppler-glib") or _LIBRARIES["poppler"])
-        gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or _LIBRARIES["gobject"])
-        glib = ctypes.CDLL(ctypes.util.find_library("glib-2.0") or _LIBRARIES["glib"])
+        poppler, gobject, glib = (_library(name) for name in ("poppler", "gobject", "glib"))
         self.new_from_data = poppler.poppler_document_new_from_data
         self.new_from_data.restype = ctypes.c_void_p
         self.new_from_data.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p,
@@ -57,6 +55,18 @@ class _Binding:
         self.error_free = glib.g_error_free
         self.error_free.restype = None
         self.error_free.argtypes = [ctypes.POINTER(_GError)]
+
+
+def _library(name: str) -> ctypes.CDLL:
+    """Debian's library by its soname; else wherever the system says it is (`find_library` runs
+    ldconfig, a process, so it is only the fallback)."""
+    try:
+        return ctypes.CDLL(_LIBRARIES[name])
+    except OSError:
+        found = ctypes.util.find_library(_LIBRARIES[name].removeprefix("lib").split(".so")[0])
+        if found is None:
+            raise
+        return ctypes.CDLL(found)
 
 
 _binding: _Binding | None = None
