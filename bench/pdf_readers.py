@@ -9,7 +9,7 @@ it times `extractors.pdf.extract_pdf` in this process with TUSCAN_PDF_READER=pdf
 every page), =pdftotext (PDFium reads page 1, `pdftotext -raw` the rest, one process per file) and
 =poppler (PDFium reads page 1, poppler in this process through libpoppler-glib the rest), best of
 --repeat runs, and checks that all give the same keyword hits. The smallest density at which poppler
-is cheaper is what `POPPLER_MIN_CHARS` (and `PDFTOTEXT_MIN_CHARS`) should be near.
+is cheaper is what `POPPLER_MIN_CHARS` should be near.
 """
 
 from __future__ import annotations

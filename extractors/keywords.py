@@ -364,27 +364,31 @@ class _Window:
         self.cut: dict[str, tuple[str, str]] = {}
         self.lowered: dict[str, tuple[str, str] | None] = {}
 
+    def _scope(self, scope: str) -> tuple[str, str]:
+        if scope not in self.cut:
+            before, after = self.widths[scope]
+            self.cut[scope] = _context(self.text, self.start, self.end, before, after, scope)
+        return self.cut[scope]
+
     def sides(self, rule: Exclusion) -> tuple[str, str]:
-        if rule.scope not in self.cut:
-            before, after = self.widths[rule.scope]
-            self.cut[rule.scope] = _context(self.text, self.start, self.end, before, after, rule.scope)
-        left, right = self.cut[rule.scope]
-        return (left[-rule.before :] if rule.before else ""), right[: rule.after]
+        return _rule_sides(rule, *self._scope(rule.scope))
 
     def lower_sides(self, rule: Exclusion) -> tuple[str, str] | None:
         """`sides` in lower case, for the literal prefilter; None where lower case cannot stand in
         for the regex's case-insensitive matching (see `_may_match`)."""
         if rule.scope not in self.lowered:
-            left, right = self.cut[rule.scope]
+            left, right = self._scope(rule.scope)
             low_left, low_right = left.lower(), right.lower()
             usable = (len(low_left) == len(left) and len(low_right) == len(right)
                       and _CASE_SPECIALS.isdisjoint(low_left) and _CASE_SPECIALS.isdisjoint(low_right))
             self.lowered[rule.scope] = (low_left, low_right) if usable else None
         lowered = self.lowered[rule.scope]
-        if lowered is None:
-            return None
-        low_left, low_right = lowered
-        return (low_left[-rule.before :] if rule.before else ""), low_right[: rule.after]
+        return None if lowered is None else _rule_sides(rule, *lowered)
+
+
+def _rule_sides(rule: Exclusion, left: str, right: str) -> tuple[str, str]:
+    """The end of `left` and the start of `right` that a rule with a smaller window looks at."""
+    return (left[-rule.before :] if rule.before else ""), right[: rule.after]
 
 
 def _may_match(literals: frozenset[str] | None, lowered: str | None) -> bool:

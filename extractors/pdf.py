@@ -12,7 +12,7 @@ holds at least `POPPLER_MIN_CHARS` characters and the rest of the document (esti
 page's characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, poppler reads pages 2..:
 in this process through libpoppler-glib (`extractors.poppler`, Debian libpoppler-glib8), or, where
 that library is missing, by `pdftotext -raw` (Debian poppler-utils) — one process per file costs
-~7 ms to start, so that path waits for longer documents (`PDFTOTEXT_MIN_*`). Whenever poppler fails,
+~7 ms to start, so that path waits for longer documents (`PDFTOTEXT_MIN_REST_CHARS`). Whenever poppler fails,
 or counts the pages differently, PDFium reads the pages as before; a page poppler finds (nearly)
 empty is read by PDFium too, so scanned pages are still OCR'd. On real documents (~2,000 characters
 a page, more fonts and images) PDFium was as fast or faster at every length measured.
@@ -46,15 +46,15 @@ _PDFIUM_LOCK = threading.RLock()
 _MIN_TEXT_CHARS = 20
 OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
-# Poppler in this process for the rest of a document whose first page has this many characters
-# (see the docstring; below it PDFium is as fast or faster, measured in bench/results.md) …
+# Poppler for the rest of a document whose first page has this many characters (see the docstring;
+# below it PDFium is as fast or faster, measured in bench/results.md) …
 POPPLER_MIN_CHARS = 4000
-# … when the rest holds about this many (first page's characters × pages left): poppler opens the
-# document a second time; 6-page documents of 4,800-6,900 characters a page already gain (bench/).
+# … when the rest holds about this many (first page's characters × pages left). In this process
+# poppler only opens the document a second time: 6-page documents of 4,800-6,900 characters a page
+# already gain (bench/) …
 POPPLER_MIN_REST_CHARS = 20_000
-# Without libpoppler-glib, `pdftotext` for the rest: the same density, and a rest long enough to pay
-# ~7 ms of process start-up against ~0.15 µs saved a character, with a margin (break-even ~50,000).
-PDFTOTEXT_MIN_CHARS = 4000
+# … and by `pdftotext` (no libpoppler-glib) enough to pay ~7 ms of process start-up against ~0.15 µs
+# saved a character, with a margin (break-even ~50,000).
 PDFTOTEXT_MIN_REST_CHARS = 60_000
 READER_ENV = "TUSCAN_PDF_READER"
 READERS = ("auto", "pdfium", "poppler", "pdftotext")
@@ -125,8 +125,9 @@ def reader_choice() -> str:
     return choice if choice in READERS else "auto"
 
 
-def poppler_available() -> bool:
-    return poppler.available() or shutil.which("pdftotext") is not None
+def _in_process(choice: str) -> bool:
+    """Whether poppler runs in this process (libpoppler-glib) rather than as `pdftotext`."""
+    return choice != "pdftotext" and poppler.available()
 
 
 def use_poppler(first_page_chars: int, page_count: int, choice: str | None = None) -> bool:
@@ -134,17 +135,13 @@ def use_poppler(first_page_chars: int, page_count: int, choice: str | None = Non
     choice = choice or reader_choice()
     if choice == "pdfium" or page_count < 2:
         return False
-    if choice == "pdftotext":
-        return shutil.which("pdftotext") is not None
-    if not poppler_available():
+    in_process = _in_process(choice)
+    if not in_process and shutil.which("pdftotext") is None:
         return False
-    if choice == "poppler":
+    if choice in ("poppler", "pdftotext"):
         return True
-    if poppler.available():
-        return (first_page_chars >= POPPLER_MIN_CHARS
-                and first_page_chars * (page_count - 1) >= POPPLER_MIN_REST_CHARS)
-    return (first_page_chars >= PDFTOTEXT_MIN_CHARS
-            and first_page_chars * (page_count - 1) >= PDFTOTEXT_MIN_REST_CHARS)
+    min_rest = POPPLER_MIN_REST_CHARS if in_process else PDFTOTEXT_MIN_REST_CHARS
+    return first_page_chars >= POPPLER_MIN_CHARS and first_page_chars * (page_count - 1) >= min_rest
 
 
 def poppler_pages(data: bytes, first: int, last: int, timeout: float, page_count: int | None = None,
@@ -153,13 +150,13 @@ def poppler_pages(data: bytes, first: int, last: int, timeout: float, page_count
     (`extractors.poppler`) when libpoppler-glib is installed, else by `pdftotext -raw`. None when
     poppler is missing or fails (the caller then reads the pages with PDFium). `page_count`: the
     document's pages as PDFium counts them; poppler must count the same."""
-    if (choice or reader_choice()) != "pdftotext" and poppler.available():
-        try:
-            texts = poppler.page_texts(data, first, last, expected_pages=page_count)
-        except poppler.PopplerError:
-            return None
-        return [clean_page_text(text) for text in texts]
-    return pdftotext_pages(data, first, last, timeout)
+    if not _in_process(choice or reader_choice()):
+        return pdftotext_pages(data, first, last, timeout)
+    try:
+        texts = poppler.page_texts(data, first, last, expected_pages=page_count)
+    except poppler.PopplerError:
+        return None
+    return [clean_page_text(text) for text in texts]
 
 
 def _leads_process_group() -> bool:

@@ -93,7 +93,9 @@ _TRAILING_VENDOR = re.compile(
 )
 # A hyphen between two word characters joins them ("E-boks" = "eBoks", "Nem-ID" = "NemID"); a line
 # break after the hyphen is PDF hyphenation ("Nem-⏎ID").
-_JOINING_HYPHEN = re.compile(rf"(?<=\w)[{_HYPHENS}](?:[ \t]*\n\s*)?(?=\w)")
+# A hyphen joining two words, also at a line end ("NemLog-in", "Nem-⏎ID").
+_HYPHEN_JOIN = rf"[{_HYPHENS}](?:[ \t]*\n\s*)?"
+_JOINING_HYPHEN = re.compile(rf"(?<=\w){_HYPHEN_JOIN}(?=\w)")
 
 
 def _fold(text: str) -> str:
@@ -679,8 +681,8 @@ class NameMatcher:
 
 # A token of folded text: a run of letters and digits, also across a hyphen that joins two words
 # ("NemLog-in", "Nem-⏎ID"), or "&" (folded to "og"); anything else separates tokens.
-_TOKEN = re.compile(rf"[^\W_]+(?:[{_HYPHENS}](?:[ \t]*\n\s*)?[^\W_]+)*|&")
-_JOINED_HYPHEN = re.compile(rf"[{_HYPHENS}](?:[ \t]*\n\s*)?")
+_TOKEN = re.compile(rf"[^\W_]+(?:{_HYPHEN_JOIN}[^\W_]+)*|&")
+_JOINED_HYPHEN = re.compile(_HYPHEN_JOIN)
 
 
 def folded_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -691,10 +693,10 @@ def folded_tokens(text: str) -> list[tuple[str, int, int]]:
     for m in _TOKEN.finditer(text):
         word = m.group()
         if word == "&":
-            tokens.append(("og", m.start(), m.end()))
-        else:
-            tokens.append((_JOINED_HYPHEN.sub("", word).casefold() if not word.isalnum() else word.casefold(),
-                           m.start(), m.end()))
+            word = "og"
+        elif not word.isalnum():     # hyphens joined two or more words
+            word = _JOINED_HYPHEN.sub("", word)
+        tokens.append((word.casefold(), m.start(), m.end()))
     return tokens
 
 
