@@ -29,8 +29,11 @@ DEFAULT_DB = "inventory.duckdb"
 # storing 700 MB of page text, the writer levels off at ~390 MB with 256 MB, ~330 MB with 192 MB,
 # ~260 MB with 128 MB (bench/page_storage.py). 128 MB costs the writer ~25% more CPU (~1 s on the
 # 21,000-page benchmark, ~2% of the scan) and keeps a scan's process tree well under 500 MB, with
-# Prefect imported too. Insertion order is not needed by any query.
-CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false"}
+# Prefect imported too. Insertion order is not needed by any query. A checkpoint every 64 MB of
+# write-ahead log rather than DuckDB's 16 MB: a scan stores page text in a stream of commits, and
+# fewer, larger checkpoints cost the writer less (~1 s less CPU on the 20,000-page dense benchmark,
+# the peak staying at ~255 MB for 700 MB of text; bench/results.md, issue 18 notes).
+CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false", "checkpoint_threshold": "64MB"}
 
 
 def _holder_file(path: Path) -> Path:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -38,6 +39,7 @@ from multiprocessing.connection import Connection, wait
 
 from extractors import Limits, ocr
 from extractors.ocr import OCR_PROCESSES_ENV
+from tuscan.archive import allocator
 from tuscan.archive.outcome import ReadFailure, crash_failure, timeout_failure
 from tuscan.archive.reader import Item, extract_file
 from tuscan.errors import TuscanError
@@ -74,8 +76,11 @@ def _death(exitcode: int | None) -> str:
     return f"the reader stopped unexpectedly (exit code {exitcode})"
 
 
-def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: int = 1) -> None:
-    """Worker process: receive (job id, first index, items), send (job id, index, result) per file."""
+def _worker_main(conn: Connection, task: TaskFn, limits: Limits, ocr_processes: int = 1,
+                 preloaded: str | None = None) -> None:
+    """Worker process: receive (job id, first index, items), send (job id, index, result) per file.
+    `preloaded`: the allocator the fork server was started with, not passed on to programs run here."""
+    allocator.forget(preloaded)
     # The workers share the cores: each runs its share of tesseract processes (one per core in all).
     os.environ[OCR_PROCESSES_ENV] = str(ocr_processes)
     # Ctrl-C goes to the whole process group; the parent decides what happens to the workers.
@@ -151,6 +156,7 @@ class WorkerPool:
         if context == "forkserver":
             # Workers fork from a server that has already imported the readers: cheap replacements.
             self._ctx.set_forkserver_preload(["tuscan.archive.reader"])
+        self._preload = allocator.worker_preload() if context == "forkserver" else None
         self._lock = threading.Lock()
         self._queue: deque[tuple[int, int, list[Item]]] = deque()   # (job id, first index, items)
         self._jobs: dict[int, _Job] = {}
@@ -214,6 +220,11 @@ class WorkerPool:
     # -- workers ------------------------------------------------------------------------------
 
     def _start(self) -> None:
+        if self._ctx.get_start_method() == "forkserver":
+            # The fork server is started once per process, by the first pool; the workers fork
+            # from it with its allocator (`tuscan.archive.allocator`).
+            with allocator.preloaded(self._preload):
+                multiprocessing.forkserver.ensure_running()
         for _ in range(self.size):
             self._workers.append(self._start_worker())
         self._thread = threading.Thread(target=self._run, name="tuscan-workers", daemon=True)
@@ -222,7 +233,8 @@ class WorkerPool:
     def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         ocr_share = max(1, (os.cpu_count() or 1) // self.size)
-        process = self._ctx.Process(target=_worker_main, args=(child, self.task, self.limits, ocr_share),
+        process = self._ctx.Process(target=_worker_main,
+                                    args=(child, self.task, self.limits, ocr_share, self._preload),
                                     name="tuscan-reader", daemon=True)
         process.start()
         child.close()
