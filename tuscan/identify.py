@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -47,6 +48,7 @@ from tuscan.titles import (
     is_amendment,
     is_framework,
     is_register,
+    is_spreadsheet,
     parties_vendor,
     past_cover_sheet,
     title_name,
@@ -286,14 +288,31 @@ def _documents(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
-def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int = 2000) -> dict[str, str]:
-    """The start of the first page with text, for the documents whose folder names no system. An
-    ESDH cover sheet (Sagsnr., Dokumenttitel, …) in front of the contract is replaced by its
-    document title and the start of the next page, where the contract's title page is."""
-    found: dict[str, str] = {}
-    for i in range(0, len(hashes), chunk):
-        found.update(_first_two_texts(con, hashes[i : i + chunk]))
-    return {sha: past_cover_sheet(pages) for sha, pages in found.items()}
+FIRST_PAGES_CHUNK = 2000   # documents whose first pages are read (and held) at a time
+
+
+def _first_pages(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
+    """The start of the first page with text of each document. An ESDH cover sheet (Sagsnr.,
+    Dokumenttitel, …) in front of the contract is replaced by its document title and the start of
+    the next page, where the contract's title page is."""
+    return {sha: past_cover_sheet(pages) for sha, pages in _first_two_texts(con, hashes).items()}
+
+
+class FirstPage(NamedTuple):
+    """What classification still needs of a document's first page once the document has its name
+    signal, kept instead of the text: first pages are read a chunk at a time, so memory does not
+    grow with the archive's text (100,000 small documents held ~120 MB of first pages)."""
+
+    title: str | None                 # the title it gives (`title_name`), for other_names
+    mentions: tuple[str, ...] = ()    # known names on it, where it gives no title (other_names)
+    framework_text: str = ""          # the text itself, of a framework agreement (drop_frameworks)
+
+
+def first_page_facts(first_page: str, find_names: Callable[[str], list[str]]) -> FirstPage:
+    title = title_name(first_page)
+    if title is None:
+        return FirstPage(None, tuple(find_names(first_page)) if first_page else ())
+    return FirstPage(title, framework_text=first_page if is_framework(first_page) else "")
 
 
 # Pages with text, first two by page number: the title page, or an ESDH cover sheet and the page after it.
@@ -318,9 +337,12 @@ def _first_two_texts(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[
     return found
 
 
-def _register_entries(con: duckdb.DuckDBPyConnection, unfiled: list[tuple], first_pages: dict[str, str]) -> list:
-    """The rows of every contract register among the documents, read from all their pages."""
-    shas = sorted({sha for _, path, sha in unfiled if sha and is_register(path, first_pages.get(sha, ""))})
+def _register_entries(con: duckdb.DuckDBPyConnection, unfiled: list[tuple]) -> list:
+    """The rows of every contract register among the documents (spreadsheets whose first rows name
+    register columns), read from all their pages."""
+    sheets = sorted({sha for _, path, sha in unfiled if sha and is_spreadsheet(path)})
+    first_pages = _first_pages(con, sheets)
+    shas = sorted({sha for _, path, sha in unfiled if sha in first_pages and is_register(path, first_pages[sha])})
     entries = []
     for sha in shas:
         row = con.execute("SELECT string_agg(text, chr(10) ORDER BY page) FROM pages WHERE sha256 = ?",
@@ -393,7 +415,7 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
     return evidence
 
 
-def drop_frameworks(groups: dict[str, list[tuple]], first_pages: dict[str, str]) -> None:
+def drop_frameworks(groups: dict[str, list[tuple]], facts: dict[str, FirstPage]) -> None:
     """A framework agreement filed without a case folder (a flat folder of scans) that names two or
     more of the archive's other systems is about none of them: its documents leave the inventory
     unattributed, the systems keep only their own annexes' evidence."""
@@ -401,7 +423,7 @@ def drop_frameworks(groups: dict[str, list[tuple]], first_pages: dict[str, str])
         members = groups[key]
         if not all(s.framework for _, s in members):
             continue
-        text = " " + normalise(" ".join(first_pages.get(doc[2] or "", "") for doc, _ in members)) + " "
+        text = " " + normalise(" ".join(facts[doc[2]].framework_text for doc, _ in members if doc[2] in facts)) + " "
         others = [k for k in groups if k != key and k and f" {k} " in text]
         if len(others) >= 2:
             del groups[key]
@@ -485,15 +507,13 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
             signals[document_id] = by_folder
         else:
             unfiled.append((document_id, path, sha))
-    first_pages = _first_pages(con, sorted({sha for _, _, sha in unfiled if sha}))
-    register = RegisterNames(_register_entries(con, unfiled, first_pages))
+    register = RegisterNames(_register_entries(con, unfiled))
 
     def find_names(text: str) -> list[str]:
         names = [m.name for m in known_names.find_in_text(text)] if known_names else []
         return with_register_names(names, register, text)
 
-    for document_id, path, sha in unfiled:
-        signals[document_id] = name_signal(path, first_pages.get(sha, ""), find_names)
+    facts = _name_unfiled(con, unfiled, signals, find_names)
     # A copy filed without a system name joins the system of its original: a path takes the
     # strongest signal among the paths of the same content when its own is weaker, or as strong
     # but the file is called a copy ("Kopi af …"). A path filed as Vendor/System keeps its own:
@@ -520,7 +540,7 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         if signal.name:
             groups[normalise(signal.name)].append((doc, signal))
     join_amendments(groups)
-    drop_frameworks(groups, first_pages)
+    drop_frameworks(groups, facts)
     candidates = []
     for members in groups.values():
         evidence = []
@@ -542,12 +562,42 @@ def document_candidates(con: duckdb.DuckDBPyConnection, known_names: NameMatcher
         candidates.append(Candidate(
             name=name, source_kind="document", vendor=vendor, evidence=evidence,
             document_ids=[doc[0] for doc, _ in members], name_signal=SIGNAL_NAMES[best.strength],
-            other_names=other_names(best.name, vendor, members, first_pages, find_names, known_names),
+            other_names=other_names(best.name, vendor, members, facts, find_names, known_names),
         ))
     return candidates
 
 
-def other_names(name: str, vendor: str | None, members: list[tuple], first_pages: dict[str, str],
+def _name_unfiled(con: duckdb.DuckDBPyConnection, unfiled: list[tuple], signals: dict[int, NameSignal],
+                  find_names: Callable[[str], list[str]]) -> dict[str, FirstPage]:
+    """Name signals of the documents whose folders name no system, from their first pages, read
+    `FIRST_PAGES_CHUNK` documents at a time; returns what later steps need of each first page."""
+    by_sha: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for document_id, path, sha in unfiled:
+        if sha:
+            by_sha[sha].append((document_id, path))
+        else:
+            signals[document_id] = name_signal(path, "", find_names)
+    found: dict[str, list[str]] = {}     # name_signal and first_page_facts ask about the same texts
+
+    def find_once(text: str) -> list[str]:
+        if text not in found:
+            found[text] = find_names(text)
+        return found[text]
+
+    facts: dict[str, FirstPage] = {}
+    hashes = sorted(by_sha)
+    for i in range(0, len(hashes), FIRST_PAGES_CHUNK):
+        first_pages = _first_pages(con, hashes[i : i + FIRST_PAGES_CHUNK])
+        found.clear()
+        for sha in hashes[i : i + FIRST_PAGES_CHUNK]:
+            first_page = first_pages.get(sha, "")
+            for document_id, path in by_sha[sha]:
+                signals[document_id] = name_signal(path, first_page, find_once)
+            facts[sha] = first_page_facts(first_page, find_once)
+    return facts
+
+
+def other_names(name: str, vendor: str | None, members: list[tuple], facts: dict[str, FirstPage],
                 find_names: Callable[[str], list[str]], known_names: NameMatcher | None) -> list[str]:
     """Further name signals of a system, strongest first, for matching against KL's lists: the titles
     of its documents filed without Vendor/System; their folders and the file names of its main
@@ -564,9 +614,10 @@ def other_names(name: str, vendor: str | None, members: list[tuple], first_pages
             return
         names.append(candidate)
 
+    no_page = FirstPage(None)
     for (_document_id, _path, sha, _status), signal in members:
         if not signal.structured:
-            add(title_name(first_pages.get(sha, "")))
+            add(facts.get(sha, no_page).title)
     for (_document_id, path, _sha, _status), signal in members:
         if not signal.structured:
             for folder in folder_parts(path):
@@ -579,7 +630,7 @@ def other_names(name: str, vendor: str | None, members: list[tuple], first_pages
     named_well = any(signal.strength >= TITLE for _member, signal in members)
     if known_names is not None and not named_well and not any(known_names.match_names([name, *names])):
         mentioned = {found for (_d, path, sha, _s), signal in members if not signal.structured
-                     for text in (file_stem(path), first_pages.get(sha, "")) for found in find_names(text)}
+                     for found in (*find_names(file_stem(path)), *facts.get(sha, no_page).mentions)}
         if len(mentioned) == 1:
             add(mentioned.pop())
     return names

@@ -260,10 +260,15 @@ _REGISTER_COLUMNS = re.compile(
 _SPREADSHEET = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
+def is_spreadsheet(path: str) -> bool:
+    """Whether a document (a container's member too: "mail.eml!Register.xlsx") is a spreadsheet."""
+    return path.rsplit("!", 1)[-1].lower().endswith(_SPREADSHEET)
+
+
 def is_register(path: str, first_page: str) -> bool:
     """A contract register exported to a spreadsheet: a header row naming at least four register
     columns (Kontrakt-ID, Titel, Leverandør, System, Status, Start, Slut …)."""
-    if not path.rsplit("!", 1)[-1].lower().endswith(_SPREADSHEET):
+    if not is_spreadsheet(path):
         return False
     for line in first_page.splitlines()[:5]:
         if len({m.group(1).lower() for m in _REGISTER_COLUMNS.finditer(line)}) >= 4:
