@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import duckdb
@@ -124,6 +125,9 @@ class NameSignal:
     framework: bool = False  # a framework agreement (rammeaftale), whose annexes name the systems
 
 
+# Asked for every folder of every document's path (three times a document): an archive has far
+# fewer folders than documents.
+@lru_cache(maxsize=16384)
 def is_generic_folder(name: str) -> bool:
     """Folders such as "Bilag", "2021", "Leverandøraftaler 2021", an ESDH case folder
     ("2019-004512 Kontrakt - omsorgssystem") or an export root ("Acadre eksport 2024-02-29")

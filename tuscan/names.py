@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import numpy as np
+# numpy is not imported here: rapidfuzz loads it when `process.cdist` first runs, so a command that
+# matches no name (a scan of an unchanged or empty archive) does not pay its ~60 ms import.
 from rapidfuzz import fuzz, process
 
 # --- matching parameters ---------------------------------------------------------------------------
@@ -422,13 +423,13 @@ class NameMatcher:
             choices,
             scorer=SCORER,
             score_cutoff=THRESHOLD,
-            dtype=np.float32,
+            dtype="float32",
             workers=-1,
         )
         for row, i in enumerate(rows):
             vendor, norm = queries[i]
             per_group: dict[int, float] = {}
-            for c in np.nonzero(scores[row] >= THRESHOLD)[0]:
+            for c in (scores[row] >= THRESHOLD).nonzero()[0]:
                 g = self._choice_groups[int(c)]
                 per_group[g] = max(per_group.get(g, 0.0), float(scores[row, c]))
             ranked = sorted(
@@ -529,9 +530,9 @@ class NameMatcher:
                     if long_windows:
                         choices = list(forms)
                         scores = process.cdist([w for _, w in long_windows], choices, scorer=SCORER,
-                                               score_cutoff=THRESHOLD, dtype=np.float32)
+                                               score_cutoff=THRESHOLD, dtype="float32")
                         for row, (i, w) in enumerate(long_windows):
-                            col = int(np.argmax(scores[row]))
+                            col = int(scores[row].argmax())
                             if scores[row, col] >= THRESHOLD and forms[choices[col]][1] is None:
                                 fuzzy.append((i, w, forms[choices[col]], float(scores[row, col])))
                 for i, w, (g, guard), score in exact + fuzzy:
