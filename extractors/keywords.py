@@ -61,6 +61,17 @@ except (ImportError, AttributeError):   # another Python's internals: no prefilt
     _CASE_SPECIALS = frozenset(chr(code) for code in range(0x80, 0x250))
 
 
+def lower_alike(text: str) -> str | None:
+    """`text.lower()` where it can stand in, character for character, for what a case-insensitive
+    regex sees in `text` (so `str.find` on it may choose where such a regex is tried); None when
+    lower-casing changed the length or the text holds a character such a regex matches to another
+    letter."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not _CASE_SPECIALS.isdisjoint(lowered):
+        return None
+    return lowered
+
+
 def necessary_literals(pattern: re.Pattern[str] | None) -> frozenset[str] | None:
     """Lower-case literals one of which every match of a case-insensitive regex contains, from its
     parsed form; None when there are none to rely on (a branch without a literal, flags changed
@@ -377,10 +388,8 @@ class _Window:
         """`sides` in lower case, for the literal prefilter; None where lower case cannot stand in
         for the regex's case-insensitive matching (see `_may_match`)."""
         if rule.scope not in self.lowered:
-            left, right = self._scope(rule.scope)
-            low_left, low_right = left.lower(), right.lower()
-            usable = (len(low_left) == len(left) and len(low_right) == len(right)
-                      and _CASE_SPECIALS.isdisjoint(low_left) and _CASE_SPECIALS.isdisjoint(low_right))
+            low_left, low_right = (lower_alike(side) for side in self._scope(rule.scope))
+            usable = low_left is not None and low_right is not None
             self.lowered[rule.scope] = (low_left, low_right) if usable else None
         lowered = self.lowered[rule.scope]
         return None if lowered is None else _rule_sides(rule, *lowered)

@@ -3,8 +3,13 @@ folder rules of tuscan.identify), on phrasings beyond those in the example archi
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuscan import titles
 from tuscan.identify import case_folder, case_title, is_case_folder, is_generic_folder, name_signal
 from tuscan.titles import (
     is_amendment,
@@ -211,3 +216,39 @@ def test_data_processing_agreements_name_their_system_or_none(text, name):
 ])
 def test_annex_topics_are_no_names(text, name):
     assert title_name(text) == name
+
+
+def test_every_document_word_holds_a_core():
+    # phrase_starts only looks where a core is: a document word added without one would never match.
+    for alternative in titles._DOCUMENT_WORDS.split("|"):
+        word = re.sub(r"\\w\*|\[n\]\?|\(\?:en\)\?", "", alternative).replace(r"\s+", " ")
+        assert any(core in word for core in titles._DOCUMENT_CORES), alternative
+
+
+def _overlapping_search(pattern, text):
+    pos, found = 0, []
+    while (m := pattern.search(text, pos)) is not None:
+        found.append((m.span(), m.group("name")))
+        pos = m.start() + 1
+    return found
+
+
+# Title-page fragments in the cases and joins municipalities write them, with characters that a
+# case-insensitive regex and lower case treat differently ("ſ", "İ", "K" the Kelvin sign).
+FRAGMENTS = ["Aftale", "AFTALE", "aftalen", "Tilslutningsaftale", "driftsaftalen", "Kontrakt", "KONTRAKTEN",
+             "Tillæg", "tillægsaftale", "Ændringsbilag", "underbilag", "Bilag", "Brugervilkår", "Tilbud",
+             "Kravspecifikationen", "Agreement", "CONTRACT", "Requirements", "specification", "Terms",
+             "Annex", "nr. 3", "af 12. juni 2017", "om", "vedr.", "vedrørende", "for", "til", "regarding",
+             "mellem", "between", "Borgbjerg Kommune", "KMD A/S", "levering af", "systemet", "Aula",
+             "KMD Nexus", '"Sagsportalen"', ":", " – ", "-", ",", "\n", "\n\n", "  ", "2021", "_x",
+             "ſchedule", "İ", "\u212aontrakt", "Straße", "æøå"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=30), st.sampled_from(["", " ", "x"]))
+def test_phrase_starts_find_what_the_plain_search_finds(parts, glue):
+    text = glue.join(parts) if glue else " ".join(parts)
+    starts = titles.phrase_starts(text)
+    for pattern in (titles._TITLE, titles._HEADING, titles._PARTIES_FIRST):
+        found = [(m.span(), m.group("name")) for m in titles.phrases(pattern, text, starts)]
+        assert found == _overlapping_search(pattern, text)
