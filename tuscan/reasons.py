@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from tuscan.labels import LIST_LABELS_DA
@@ -223,9 +224,11 @@ def _template(code: str) -> Template:
     return template
 
 
-def fields(code: str) -> set[str]:
-    """The values a code's templates use (both languages use the same)."""
-    return set(_FIELD.findall(_template(code).en))
+@cache
+def fields(code: str) -> frozenset[str]:
+    """The values a code's templates use (both languages use the same); asked for every evidence
+    row classification writes, so remembered per code."""
+    return frozenset(_FIELD.findall(_template(code).en))
 
 
 def _lang(lang: str | None) -> str:
