@@ -8,6 +8,7 @@ from tests.conftest import REPO
 from tests.example_archives import load_generator, scan_generated
 from tuscan import db
 from tuscan.identify import _first_two_texts
+from tuscan.titles import TITLE_WINDOW
 
 
 def test_the_first_two_pages_with_text_are_found_past_blank_pages(tmp_path):
@@ -17,17 +18,25 @@ def test_the_first_two_pages_with_text_are_found_past_blank_pages(tmp_path):
         "c": ["Kontrakt om Jobnet.dk"],
         "d": ["Dokumenttitel: Aftale", "", "Aftale om Momentum"],
         "e": ["", ""],                                                 # no text at all
+        "f": [" " * 500 + "Aftale om KMD Nexus", "Side 2"],              # text only after 500 spaces
+        "g": [" " * 300, "", "Kontrakt om FMK", "x" * 50_000],          # a long page after blank ones
+        "h": ["Databehandleraftale " * 3_000],                          # one long page, as a DOCX is
     }
     with db.writing(tmp_path / "x.duckdb") as con:
         for sha, pages in documents.items():
             for number, text in enumerate(pages, start=1):
                 con.execute("INSERT INTO pages (sha256, page, text) VALUES (?, ?, ?)", [sha, number, text])
         found = _first_two_texts(con, sorted(documents))
+        nothing_asked = _first_two_texts(con, [])
+    assert nothing_asked == {}
     assert found == {
         "a": ["Aftale om Aula", "Side 2"],
         "b": ["Aftale om RenoWeb", "Side 4"],
         "c": ["Kontrakt om Jobnet.dk"],
         "d": ["Dokumenttitel: Aftale", "Aftale om Momentum"],
+        "f": [(" " * 500 + "Aftale om KMD Nexus")[:TITLE_WINDOW], "Side 2"],
+        "g": ["Kontrakt om FMK", "x" * TITLE_WINDOW],
+        "h": [("Databehandleraftale " * 3_000)[:TITLE_WINDOW]],
     }
 
 

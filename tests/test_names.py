@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 import reference
@@ -243,6 +245,44 @@ def test_find_in_text_prefers_the_longest_name(matcher):
 )
 def test_find_in_text_skips_generic_names(matcher, text):
     assert matcher.find_in_text(text) == []
+
+
+# Text as documents write it around system names: Danish letters, ß (folds to two letters), U+0345
+# (folds from a non-word into a word character), hyphens at line ends, "&", underscores, digits.
+_PIECES = st.sampled_from(["KMD", "Nexus", "nexus", "OS2", "faktor", "Hjernen", "&", "Hjertet", "FMK", "Aula",
+                           "SBSys", "EG", "Netforvaltning", "Sundhed", "Straße", "\u0345", "æøå", "ÆØÅ",
+                           "-", "‐", "–", "•", "-\n", "- \n  ", "\n", " ", "  ", "_", ".", ",", "2024", "x"])
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_folded_words_are_the_words_of_folded_tokens(text):
+    words = names.folded_words(text)
+    if words is not None:
+        assert words == [word for word, _start, _end in names.folded_tokens(text)]
+    else:
+        assert len(text.casefold()) != len(text) or "\u0345" in text
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_the_shortcut_never_hides_a_mention(matcher, text):
+    """find_in_text looks for names only where `_may_mention` lets it; without the shortcut it
+    finds the same mentions."""
+    found = matcher.find_in_text(text)
+    matcher._may_mention = lambda _text: True
+    try:
+        assert matcher.find_in_text(text) == found
+    finally:
+        del matcher._may_mention
+
+
+def test_the_shortcut_lets_through_every_text_with_a_form(matcher):
+    for text in ["Leverandøren drifter KMD Nexus.", "Systemet OS2-\nfaktor bruges", "Hjernen & Hjertet",
+                 "EG Netforvaltning Sundhed", "i aula"]:     # lower case: looked at, then not a mention
+        assert matcher._may_mention(text)
+    assert not matcher._may_mention("Leverandøren leverer en løsning til kommunen.")
 
 
 def test_generic_rules_are_explicit():
