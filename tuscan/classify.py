@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import duckdb
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 import reference
 from tuscan.candidates import COMMON_PUBLIC_SIGNAL, Candidate, Evidence, registered_sources
@@ -211,6 +211,7 @@ class NameIndex:
         self.kinds: list[str] = []
         self.whole: dict[tuple[str, ...], list[int]] = {}      # folded tokens of a name → entries
         self.windows: dict[tuple[str, ...], list[int]] = {}    # every run of tokens of a name → entries
+        self.by_length: dict[int, tuple[list[str], list[int]]] = {}   # canonical forms by length
 
     def add(self, name: str, system: System, source_kind: str = "") -> None:
         form = canonical(name)
@@ -220,6 +221,9 @@ class NameIndex:
             self.names.append(name)
             self.systems.append(system)
             self.kinds.append(source_kind)
+            forms, entries = self.by_length.setdefault(len(form), ([], []))
+            forms.append(form)
+            entries.append(i)
             for tokens in _token_forms(name):
                 self.whole.setdefault(tokens, []).append(i)
                 for length in range(1, len(tokens) + 1):
@@ -231,8 +235,7 @@ class NameIndex:
             form = canonical(name)
             if not form or not self.canonical:
                 continue
-            for _choice, _score, i in process.extract(form, self.canonical, scorer=SCORER,
-                                                      score_cutoff=THRESHOLD, limit=3):
+            for i in self._closest(form):
                 if same_system(name, self.names[i]):
                     return self.systems[i]
         for name in names:
@@ -240,6 +243,20 @@ class NameIndex:
             if found is not None:
                 return found
         return None
+
+    def _closest(self, form: str) -> list[int]:
+        """The (up to) three earlier names scoring at least THRESHOLD against `form`, best first and
+        by index among equals, as `process.extract` over all of them gives them. fuzz.ratio can reach
+        THRESHOLD only between lengths close enough (`_lengths_can_match`), so only those are
+        compared. Every new name against every earlier one grows with the square of the systems:
+        looking up 10,000 KITOS systems took 4.6 s, 2.6 s so (bench/scale.py's classify archive)."""
+        found = []
+        for length, (forms, entries) in self.by_length.items():
+            if _lengths_can_match(len(form), length):
+                for _choice, score, j in process.extract(form, forms, scorer=SCORER, score_cutoff=THRESHOLD, limit=3):
+                    found.append((-score, entries[j]))
+        found.sort()
+        return [i for _score, i in found[:3]]
 
     def _find_contained(self, name: str, source_kind: str) -> System | None:
         if not source_kind or authority_of(name):
@@ -268,6 +285,14 @@ class NameIndex:
             return False
         vendor_short, vendor_long = vendor_of(short), vendor_of(long)
         return not (vendor_short and vendor_long and vendor_short != vendor_long)
+
+
+def _lengths_can_match(a: int, b: int) -> bool:
+    """Whether strings of lengths a and b can score THRESHOLD: fuzz.ratio is 100 · (1 − d / (a + b))
+    with an edit distance d of at least |a − b|. Any other scorer compares every length."""
+    if SCORER is not fuzz.ratio or a + b == 0:
+        return True
+    return 100 * (1 - abs(a - b) / (a + b)) >= THRESHOLD - 1e-9
 
 
 def _token_forms(name: str) -> list[tuple[str, ...]]:
