@@ -248,8 +248,8 @@ class NameIndex:
         """The (up to) three earlier names scoring at least THRESHOLD against `form`, best first and
         by index among equals, as `process.extract` over all of them gives them. fuzz.ratio can reach
         THRESHOLD only between lengths close enough (`_lengths_can_match`), so only those are
-        compared. Every new name against every earlier one grows with the square of the systems:
-        looking up 10,000 KITOS systems took 4.6 s, 2.6 s so (bench/scale.py's classify archive)."""
+        compared; comparing every new name with every earlier one grows with the square of the
+        systems (the look-ups of 10,000 KITOS systems: 4.6 s → 2.6 s, `bench/scale.py classify`)."""
         found = []
         for length, (forms, entries) in self.by_length.items():
             if _lengths_can_match(len(form), length):

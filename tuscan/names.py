@@ -685,7 +685,7 @@ class NameMatcher:
     def _may_mention(self, text: str) -> bool:
         """False only when no searchable form is among the words of `text`. Most first pages name no
         known system, and tokenising a text with spans costs ~1 µs a word in Python; this looks only
-        where a form's first word is (first pages of the bench/scale.py archives: 120–240 µs → 60–140
+        where a form's first word is (first pages of the bench/scale.py archives: ~100–240 µs → ~60–150
         µs a text; classifying 100,000 documents 18.5 s → 16.5–17 s)."""
         words = folded_words(text)
         if words is None:
