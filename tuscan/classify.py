@@ -205,7 +205,6 @@ class NameIndex:
     Borgerportalen", when the contained name is specific enough (tuscan.names.containment_guard)."""
 
     def __init__(self) -> None:
-        self.canonical: list[str] = []
         self.names: list[str] = []
         self.systems: list[System] = []
         self.kinds: list[str] = []
@@ -217,7 +216,6 @@ class NameIndex:
         form = canonical(name)
         if form:
             i = len(self.names)
-            self.canonical.append(form)
             self.names.append(name)
             self.systems.append(system)
             self.kinds.append(source_kind)
@@ -233,7 +231,7 @@ class NameIndex:
     def find(self, names: list[str], source_kind: str = "") -> System | None:
         for name in names:
             form = canonical(name)
-            if not form or not self.canonical:
+            if not form or not self.names:
                 continue
             for i in self._closest(form):
                 if same_system(name, self.names[i]):

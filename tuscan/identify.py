@@ -341,8 +341,10 @@ def _first_two_with_text(rows: list[tuple[str, int, str, bool]]) -> dict[str, li
     text, by page number — the title page, or an ESDH cover sheet and the page after it."""
     found: dict[str, list[str]] = {}
     for sha, _page, top, has_text in sorted(rows, key=lambda row: (row[0], row[1])):
-        if has_text and len(found.setdefault(sha, [])) < 2:
-            found[sha].append(top)
+        if has_text:
+            tops = found.setdefault(sha, [])
+            if len(tops) < 2:
+                tops.append(top)
     return found
 
 
