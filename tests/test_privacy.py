@@ -3,6 +3,7 @@ file and member names — with and without the hyphen, spaced out, or broken acr
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -11,6 +12,8 @@ from docx import Document
 from tuscan import db
 from tuscan.archive.scan import scan
 from tuscan.privacy import contains_cpr, mask_cpr, mask_path
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 @pytest.mark.parametrize(("text", "masked"), [
@@ -74,7 +77,9 @@ def test_nothing_stored_holds_a_cpr_number(tmp_path):
             " WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
         ).fetchall():
             for (value,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}"').fetchall():
-                if value and contains_cpr(value):
+                # A SHA-256 digest of a file's bytes holds no number from its text, but its hex digits
+                # can look like one (the DOCX's timestamp changes the digest on every run).
+                if value and not _SHA256_HEX.fullmatch(value) and contains_cpr(value):
                     leaks.append((table, column, value))
         titles = [r[0] for r in con.execute("SELECT title FROM contents WHERE title IS NOT NULL").fetchall()]
     assert leaks == []
