@@ -29,6 +29,8 @@ per page grows with the number of hits, never with the page's length times the n
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import tomllib
 import unicodedata
@@ -313,17 +315,34 @@ def _rule(file: Path, spec: dict) -> Exclusion:
 def join_hyphenation(text: str) -> tuple[str, list[int]]:
     """Join words split across line ends; return the joined text and, for each of its characters,
     the offset of that character in the original text."""
-    pieces: list[str] = []
+    joined, joins = _join_lines(text)
     index: list[int] = []
-    pos = 0
+    for (at, shift), following in zip(joins, [*joins[1:], (len(joined), 0)], strict=True):
+        index.extend(range(at + shift, following[0] + shift))
+    index.append(len(text))  # one past the end, so an end offset maps too
+    return joined, index
+
+
+def _join_lines(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The joined text (as `join_hyphenation`), and where it moved: (position in the joined text,
+    characters removed before it), from 0 on, increasing. A page needs its offsets mapped back only
+    at its hits, so this is what `find_hits` keeps; a list of every character's offset costs ~10 µs
+    per 1,000 characters (profiled on the benchmark's DOCX)."""
+    pieces: list[str] = []
+    joins = [(0, 0)]
+    pos = removed = 0
     for m in _JOIN.finditer(text):
         pieces.append(text[pos : m.start()])
-        index.extend(range(pos, m.start()))
+        removed += m.end() - m.start()
+        joins.append((m.end() - removed, removed))
         pos = m.end()
     pieces.append(text[pos:])
-    index.extend(range(pos, len(text)))
-    index.append(len(text))  # one past the end, so an end offset maps too
-    return "".join(pieces), index
+    return "".join(pieces), joins
+
+
+def _original_offset(joins: list[tuple[int, int]], at: int) -> int:
+    """The offset in the original text of character `at` of the joined text."""
+    return at + joins[bisect.bisect_right(joins, (at, math.inf)) - 1][1]
 
 
 def prepare_text(text: str) -> str:
@@ -404,8 +423,14 @@ def _may_match(literals: frozenset[str] | None, lowered: str | None) -> bool:
     """False only when a regex with these necessary literals cannot match the text: none of them is
     in it. Searching a context of ~100 characters with a rule's regex costs ~5 µs, because its
     branches start with a look-behind and the engine tries every position; most rules' words are
-    not there at all (profiled on the dense benchmark corpus: ~24 searches a hit)."""
-    return literals is None or lowered is None or any(literal in lowered for literal in literals)
+    not there at all (profiled on the dense benchmark corpus: ~24 searches a hit). A plain loop, as
+    ~200 literals are looked for per hit: a third faster than `any()` over a generator."""
+    if literals is None or lowered is None:
+        return True
+    for literal in literals:
+        if literal in lowered:
+            return True
+    return False
 
 
 def _applies(rule: Exclusion, window: _Window, matched: str) -> bool:
@@ -461,20 +486,31 @@ def _find_all(text: str, literal: str) -> Iterator[int]:
         at = text.find(literal, at + 1)
 
 
-def _term_matches(term: Term, joined: str, lower: str) -> Iterator[re.Match[str]]:
+def _term_matches(term: Term, joined: str, lower: str,
+                  found_at: dict[str, list[int]] | None = None) -> Iterator[re.Match[str]]:
     """The matches `term.pattern.finditer(joined)` gives, found faster.
 
     A term's regex starts with a look-behind, so scanning a page with it tries every character
     (~50 µs a page per term). Every match starts with one of the term's start literals, so the regex
     is tried only where `str.find` sees one, left to right, skipping starts inside the previous
     match, as finditer does (profiled on the benchmark corpus, bench/results.md). `lower` must line up with
-    `joined` character for character; when lower-casing changed the length, scan the plain way."""
+    `joined` character for character; when lower-casing changed the length, scan the plain way.
+    `found_at` keeps each literal's places for the page: terms share start literals ("nem" starts
+    five of them)."""
     if not term.starts or len(lower) != len(joined):
         yield from term.pattern.finditer(joined)
         return
-    starts = sorted({at for literal in term.starts for at in _find_all(lower, literal)})
+    if found_at is None:
+        found_at = {}
+    places = []
+    for literal in term.starts:
+        if literal not in found_at:
+            found_at[literal] = list(_find_all(lower, literal))
+        places.extend(found_at[literal])
+    if len(term.starts) > 1:
+        places = sorted(set(places))
     end = -1
-    for at in starts:
+    for at in places:
         if at < end:
             continue
         m = term.pattern.match(joined, at)
@@ -487,18 +523,19 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
     """Find keyword hits in one page of text that has already been through `prepare_text`."""
     keywords = keywords or load_keywords()
     if _JOIN.search(text):
-        joined, index = join_hyphenation(text)
+        joined, joins = _join_lines(text)
     else:
-        joined, index = text, None   # nothing to join: offsets are the text's own
+        joined, joins = text, None   # nothing to join: offsets are the text's own
     # Each term's regex runs only on pages that contain a literal piece of one of its spellings; most
     # pages contain few of the ~30 terms, so most regexes never run (profiled: 4× faster).
     lower = joined.lower()
     present = {literal for literal in keywords.literals if literal in lower}
     found: list[tuple[int, int, Term]] = []
+    found_at: dict[str, list[int]] = {}
     for term in keywords.terms:
         if present.isdisjoint(term.prefixes):
             continue
-        for m in _term_matches(term, joined, lower):
+        for m in _term_matches(term, joined, lower, found_at):
             found.append((m.start(), m.end(), term))
     # Where terms overlap ("MitID Erhverv" and "MitID"), keep the longest match at each place.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -508,7 +545,8 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
         if start < last_end:
             continue
         last_end = end
-        o_start, o_end = (index[start], index[end - 1] + 1) if index else (start, end)
+        o_start, o_end = ((_original_offset(joins, start), _original_offset(joins, end - 1) + 1) if joins
+                          else (start, end))
         window = _Window(joined, start, end, keywords.widths)
         excluded = term.trap_reason or _excluded(keywords, term.group, joined, start, end, window)
         because = None if excluded else _counts_because(keywords, term, window, joined[start:end])
