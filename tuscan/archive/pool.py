@@ -219,12 +219,16 @@ class WorkerPool:
 
     # -- workers ------------------------------------------------------------------------------
 
-    def _start(self) -> None:
+    def prepare(self) -> None:
+        """Start the fork server now (once per process; the workers still start with the first
+        file): it imports the readers in its own process while this one goes on, and the workers
+        fork from it with its allocator (`tuscan.archive.allocator`)."""
         if self._ctx.get_start_method() == "forkserver":
-            # The fork server is started once per process, by the first pool; the workers fork
-            # from it with its allocator (`tuscan.archive.allocator`).
             with allocator.preloaded(self._preload):
                 multiprocessing.forkserver.ensure_running()
+
+    def _start(self) -> None:
+        self.prepare()
         for _ in range(self.size):
             self._workers.append(self._start_worker())
         self._thread = threading.Thread(target=self._run, name="tuscan-workers", daemon=True)
