@@ -219,13 +219,25 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Bulk insert through UNNEST of column lists (orders of magnitude faster than executemany)."""
+    """Bulk insert of rows (tuples in the order of `columns`): each column goes to DuckDB as a NumPy
+    object array, which it reads 2–3× faster than list parameters to `unnest` (profiled on the
+    scan's hits and classification's evidence; both orders of magnitude faster than executemany).
+    DuckDB finds each column's type from its values, NULLs anywhere, and casts to the table's."""
     if not rows:
         return
-    cols = list(zip(*rows, strict=True))
-    select = ", ".join("unnest(?)" for _ in columns)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select}", [list(c) for c in cols])
+    # Imported here, not at the top: worker processes and start-up do not need it.
+    import numpy as np
+
+    values = list(zip(*rows, strict=True))
+    batch = {f"c{i}": np.fromiter(column, dtype=object, count=len(rows)) for i, column in enumerate(values)}
+    name = f"_insert_{table}"
+    con.register(name, batch)
+    try:
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        picked = ", ".join(batch)
+        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {picked} FROM {name}")
+    finally:
+        con.unregister(name)
 
 
 @contextlib.contextmanager
