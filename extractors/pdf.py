@@ -47,8 +47,10 @@ _MIN_TEXT_CHARS = 20
 OCR_TIME_SHARE = 0.8          # of Limits.timeout_seconds that OCR of one document may use
 PDFPLUMBER_X_TOLERANCE = 1.5   # pdfplumber's default (3) glues words of tightly spaced PDFs together
 # Poppler for the rest of a document whose first page has this many characters (see the docstring;
-# below it PDFium is as fast or faster, measured in bench/results.md) …
-POPPLER_MIN_CHARS = 4000
+# below it PDFium is as fast or faster, measured in bench/results.md): in this process …
+POPPLER_MIN_CHARS = 2500
+# … and by `pdftotext`, whose page costs more on light pages (2.1 against PDFium's 1.3 ms at 2,500) …
+PDFTOTEXT_MIN_CHARS = 4000
 # … when the rest holds about this many (first page's characters × pages left). In this process
 # poppler only opens the document a second time: 6-page documents of 4,800-6,900 characters a page
 # already gain (bench/) …
@@ -140,8 +142,9 @@ def use_poppler(first_page_chars: int, page_count: int, choice: str | None = Non
         return False
     if choice in ("poppler", "pdftotext"):
         return True
-    min_rest = POPPLER_MIN_REST_CHARS if in_process else PDFTOTEXT_MIN_REST_CHARS
-    return first_page_chars >= POPPLER_MIN_CHARS and first_page_chars * (page_count - 1) >= min_rest
+    min_chars, min_rest = ((POPPLER_MIN_CHARS, POPPLER_MIN_REST_CHARS) if in_process
+                           else (PDFTOTEXT_MIN_CHARS, PDFTOTEXT_MIN_REST_CHARS))
+    return first_page_chars >= min_chars and first_page_chars * (page_count - 1) >= min_rest
 
 
 def poppler_pages(data: bytes, first: int, last: int, timeout: float, page_count: int | None = None,

@@ -106,7 +106,8 @@ def test_a_page_split_that_does_not_match_is_refused(poppler_path):
 def test_sparse_or_short_documents_stay_with_pdfium_in_process(monkeypatch):
     monkeypatch.setattr(poppler, "available", lambda: True)
     assert not use_poppler(1500, 400, "auto")           # real documents: ~1,000-2,500 characters a page
-    assert not use_poppler(3900, 400, "auto")
+    assert not use_poppler(2400, 400, "auto")
+    assert use_poppler(2600, 9, "auto") and not use_poppler(2600, 8, "auto")   # word-processor pages: the rest decides
     assert not use_poppler(6000, 4, "auto")             # opening the document twice costs more than it saves
     assert use_poppler(6000, 5, "auto") and use_poppler(4000, 6, "auto")
     assert not use_poppler(6000, 20, "pdfium") and use_poppler(100, 20, "poppler")

@@ -49,6 +49,18 @@ def test_join_hyphenation_maps_every_character_back(text):
 
 
 @SETTINGS
+@given(messy_text)
+def test_join_breakpoints_map_offsets_as_the_full_index_does(text):
+    """find_hits maps hit offsets back through the joins' breakpoints, not a list per character."""
+    from extractors.keywords import _join_lines, _original_offset
+
+    joined, index = join_hyphenation(text)
+    same, joins = _join_lines(text)
+    assert same == joined
+    assert [_original_offset(joins, at) for at in range(len(joined))] == index[:-1]
+
+
+@SETTINGS
 @given(st.sampled_from(sorted(TERMS)), st.data(), st.sampled_from(LINE_END_HYPHENS), sentence, sentence)
 def test_a_term_split_anywhere_at_a_line_end_is_found_where_it_is_written(word, data, hyphen, before, after):
     cut = data.draw(st.integers(1, len(word) - 1), label="cut")
