@@ -12,7 +12,8 @@ holds at least `POPPLER_MIN_CHARS` characters and the rest of the document (esti
 page's characters times the pages left) at least `POPPLER_MIN_REST_CHARS`, poppler reads pages 2..:
 in this process through libpoppler-glib (`extractors.poppler`, Debian libpoppler-glib8), or, where
 that library is missing, by `pdftotext -raw` (Debian poppler-utils) — one process per file costs
-~7 ms to start, so that path waits for longer documents (`PDFTOTEXT_MIN_REST_CHARS`). Whenever poppler fails,
+~7 ms to start, so that path waits for denser and longer documents (`PDFTOTEXT_MIN_CHARS`,
+`PDFTOTEXT_MIN_REST_CHARS`). Whenever poppler fails,
 or counts the pages differently, PDFium reads the pages as before; a page poppler finds (nearly)
 empty is read by PDFium too, so scanned pages are still OCR'd. On real documents (~2,000 characters
 a page, more fonts and images) PDFium was as fast or faster at every length measured.
