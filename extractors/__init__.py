@@ -10,6 +10,11 @@ hands them with itself to `extractors.container.expand_members`, so readers neve
 registry. `registered()` lists what is registered; a test checks that list, so registration does
 not depend on an unchecked import list.
 
+The reader modules are imported on first use (`load_readers`: the first lookup, listing or
+registration), not with the package: the scanner's writer process needs only `Limits` and the
+keyword finder from here, and PDFium, Pillow and the e-mail parser cost it ~0.1 s of start-up
+(`python -X importtime`). The workers' fork server preloads `extractors.readers`, which loads them.
+
 This package is a leaf: it imports nothing from `tuscan` (except `keywords.py`, the keyword finder,
 which is not a reader).
 """
@@ -17,6 +22,7 @@ which is not a reader).
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,7 +40,7 @@ from extractors.base import (
 )
 from extractors.container import expand_members
 
-__all__ = ["extract", "extractor", "registered", "find_extractor", "Extraction", "Page", "Member", "Limits"]
+__all__ = ["extract", "extractor", "registered", "find_extractor", "load_readers", "Extraction", "Page", "Member", "Limits"]
 
 ContentTest = Callable[[bytes, str], bool]
 
@@ -53,7 +59,7 @@ _BY_FORMAT: dict[str, Registration] = {}
 _TESTED: list[Registration] = []     # registrations with a content test of their own
 _SUFFIX_OWNER: dict[str, str] = {}
 
-# Modules that register formats. Listed here so that importing `extractors` registers all of them;
+# Modules that register formats. Listed here so that `load_readers` registers all of them;
 # tests/test_extractors_registry.py asserts the resulting registry.
 FORMAT_MODULES = ("pdf", "docx", "xlsx", "pptx", "odf", "text", "html", "zip", "eml", "msg", "rtf", "doc", "xls", "ppt",
                   "legacy", "image")
@@ -66,6 +72,8 @@ def extractor(name: str, formats: tuple[str, ...] = (), suffixes: tuple[str, ...
     `suffixes` adds file suffixes for a format the sniffer does not know; `test(data, name)` is a
     content test tried before the sniffer (for a format it does not recognise).
     """
+
+    load_readers()   # a name taken by a bundled reader is refused even before the first lookup
 
     def register(fn: ExtractFn) -> ExtractFn:
         if name in _BY_NAME:
@@ -94,16 +102,19 @@ def extractor(name: str, formats: tuple[str, ...] = (), suffixes: tuple[str, ...
 
 def registered() -> dict[str, tuple[str, ...]]:
     """Extractor name → the suffixes it handles."""
+    load_readers()
     return {name: reg.suffixes for name, reg in sorted(_BY_NAME.items())}
 
 
 def registered_formats() -> dict[str, tuple[str, ...]]:
     """Extractor name → the format ids it reads."""
+    load_readers()
     return {name: reg.formats for name, reg in sorted(_BY_NAME.items())}
 
 
 def find_extractor(data: bytes, name: str) -> Registration | None:
     """The reader for a file: a registration's own content test, else the sniffed format, else its suffix."""
+    load_readers()
     for reg in _TESTED:
         try:
             if reg.test(data, name):
@@ -165,5 +176,23 @@ def _expand(result: Extraction, name: str, limits: Limits, kind: str) -> None:
         result.error = f"attachments not read: {exc}"
 
 
-for _module in FORMAT_MODULES:
-    importlib.import_module(f"extractors.{_module}")
+_readers = {"loaded": False, "loading": False}
+_readers_lock = threading.RLock()
+
+
+def load_readers() -> None:
+    """Import every module of FORMAT_MODULES, which registers its readers; once per process.
+    The modules call `extractor` while they load (the same thread, which the re-entrant lock lets
+    through); another thread waits until all are registered."""
+    if _readers["loaded"]:
+        return
+    with _readers_lock:
+        if _readers["loaded"] or _readers["loading"]:
+            return
+        _readers["loading"] = True
+        try:
+            for module in FORMAT_MODULES:
+                importlib.import_module(f"extractors.{module}")
+            _readers["loaded"] = True
+        finally:
+            _readers["loading"] = False

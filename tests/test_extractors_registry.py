@@ -99,6 +99,7 @@ def test_a_registration_with_a_content_test_is_tried_before_the_sniffer(monkeypa
     from extractors.base import Extraction, Page
 
     # Registered into copies of the registry, so the real one is unchanged after the test.
+    extractors.load_readers()
     monkeypatch.setattr(extractors, "_BY_NAME", dict(extractors._BY_NAME))
     monkeypatch.setattr(extractors, "_BY_FORMAT", dict(extractors._BY_FORMAT))
     monkeypatch.setattr(extractors, "_SUFFIX_OWNER", dict(extractors._SUFFIX_OWNER))

@@ -155,7 +155,7 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context(context)
         if context == "forkserver":
             # Workers fork from a server that has already imported the readers: cheap replacements.
-            self._ctx.set_forkserver_preload(["tuscan.archive.reader"])
+            self._ctx.set_forkserver_preload(["tuscan.archive.reader", "extractors.readers"])
         self._preload = allocator.worker_preload() if context == "forkserver" else None
         self._lock = threading.Lock()
         self._queue: deque[tuple[int, int, list[Item]]] = deque()   # (job id, first index, items)
