@@ -50,3 +50,40 @@ def test_design_contract_columns_exist(tmp_path):
     assert {"path", "status", "error", "tu_evidence", "system", "keywords"} <= findings
     assert {"system", "vendor", "category", "suggested_level", "flags", "matched_list", "matched_name",
             "match_score", "reason", "sources", "evidence_count", "decided_by"} <= inventory
+
+
+def test_held_shares_one_writable_connection_and_releases_it(tmp_path):
+    path = tmp_path / "i.duckdb"
+    with db.held(path, command="discover"):
+        assert not db._holder_file(path).exists()            # opened at the first use, not before
+        with db.writing(path) as first:
+            first.execute("CREATE TABLE t (x INTEGER)")
+        with db.writing(path) as second, db.reading(path) as third:
+            assert second is first and third is first
+            second.execute("INSERT INTO t VALUES (1)")
+        assert db._holder_file(path).exists()
+    assert not db._holder_file(path).exists()               # released when the block ends
+    with db.reading(path) as con:                            # and the lock is free for anyone
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+def test_held_is_released_when_a_step_fails_and_not_shared_with_other_threads(tmp_path):
+    import threading
+
+    path = tmp_path / "i.duckdb"
+    with pytest.raises(RuntimeError), db.held(path):
+        with db.writing(path) as con:
+            con.execute("CREATE TABLE t (x INTEGER)")
+            seen = {}
+
+            def other_thread():
+                with db.writing(path) as own:
+                    seen["same"] = own is con
+
+            worker = threading.Thread(target=other_thread)
+            worker.start()
+            worker.join()
+            assert seen == {"same": False}
+        raise RuntimeError("a step failed")
+    with db.writing(path) as con:                            # the held connection was closed
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)

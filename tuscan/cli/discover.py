@@ -86,7 +86,11 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
     else:
         options = ScanOptions(workers=workers, runner=runner, wait=wait, timeout=timeout, retry_failed=retry_failed,
                               refind=refind, follow_links=follow_links, show_progress=True)
-        run_steps(steps.discover(targets, db, options))
+        with database.held(db, wait=wait, command="discover"):
+            run_steps(steps.discover(targets, db, options))
+            with database.reading(db, wait=wait) as con:
+                click.echo(discover_summary(con))
+        return
     with database.reading(db, wait=wait) as con:
         click.echo(discover_summary(con))
 
