@@ -217,12 +217,15 @@ def test_file_that_vanishes_before_it_is_read(tmp_path, root):
 
 
 def test_file_that_vanishes_before_it_is_hashed(tmp_path, root, monkeypatch):
+    run(tmp_path / "i.duckdb", root)
     real = scan_module.sha256_file
 
     def vanish(abs_path):
         os.unlink(abs_path)
         return real(abs_path)
     monkeypatch.setattr(scan_module, "sha256_file", vanish)
+    # Touched: same size as the stored content, so the writer hashes it to see whether it changed.
+    os.utime(root / "Kontrakt.txt", ns=(1_000_000_000, 1_000_000_000))
     run(tmp_path / "i.duckdb", root)
     assert findings(tmp_path / "i.duckdb")["Kontrakt.txt"] == ("error", VANISHED, False)
 

@@ -114,3 +114,47 @@ def test_zip_members_follow_their_archive(tmp_path, archive):
     paths = {r[0]: r[1] for r in rows3}
     assert paths["Tillæg 2024.zip!Tillæg 1.txt"] == "ok"
     assert paths["Tillæg.zip!Tillæg 1.txt"] == "missing"
+
+
+def classify_runs(db_path) -> int:
+    with db.reading(db_path) as con:
+        return con.execute("SELECT count(*) FROM runs WHERE kind = 'classify'").fetchone()[0]
+
+
+def test_unchanged_rescans_do_not_classify_again_until_something_changes(tmp_path, archive):
+    from tuscan.steps import run_discover
+
+    db_path = tmp_path / "i.duckdb"
+    run_discover([str(archive)], db_path, runner="inline")
+    assert classify_runs(db_path) == 1
+    for _ in range(3):                      # every unchanged scan, not only the first after a classify
+        run_discover([str(archive)], db_path, runner="inline")
+    assert classify_runs(db_path) == 1
+    (archive / "Rengøring.txt").write_text("Borgerne logger ind med MitID.", "utf-8")
+    run_discover([str(archive)], db_path, runner="inline")
+    assert classify_runs(db_path) == 2
+    # A classification that did not finish leaves the inventory stale: the next scan classifies.
+    with db.writing(db_path) as con:
+        con.execute("INSERT INTO runs (kind, status) VALUES ('classify', 'failed')")
+    run_discover([str(archive)], db_path, runner="inline")
+    assert classify_runs(db_path) == 4
+    run_discover([str(archive)], db_path, runner="inline")
+    assert classify_runs(db_path) == 4
+
+
+def test_the_writer_hashes_only_files_that_may_be_copies_of_stored_content(tmp_path, archive, monkeypatch):
+    from tuscan.archive import scan as scan_module
+
+    hashed = []
+    real = scan_module.sha256_file
+    monkeypatch.setattr(scan_module, "sha256_file", lambda path: hashed.append(os.path.basename(path)) or real(path))
+    first, _rows, _contents = run(tmp_path / "i.duckdb", archive)
+    assert first.extracted == 3 and hashed == []          # a first scan: the readers hash what they read
+    shutil.copy(archive / "KMD" / "Nexus" / "Kontrakt.txt", archive / "Kopi af kontrakt.txt")
+    (archive / "Ny aftale.txt").write_text("En helt ny aftale om rengøring og vinduespudsning.", "utf-8")
+    second, rows, _contents = run(tmp_path / "i.duckdb", archive)
+    # The copy has a stored content's size: hashed, linked, not read. The new file has no such size.
+    assert hashed == ["Kopi af kontrakt.txt"]
+    assert (second.linked, second.extracted, second.unchanged) == (1, 1, 3)
+    found = {r[0]: r[1:4] for r in rows}
+    assert found["Kopi af kontrakt.txt"] == found["KMD/Nexus/Kontrakt.txt"]

@@ -91,10 +91,18 @@ def classify_step(db: str | os.PathLike, wait: float = 0, *, unless_unchanged: s
 
 
 def _classified_before(con, run_id: int) -> bool:
-    """The run before `run_id` was a finished classification (so nothing has changed since)."""
-    row = con.execute("SELECT kind, status FROM runs WHERE run_id < ? ORDER BY run_id DESC LIMIT 1",
-                      [run_id]).fetchone()
-    return row == ("classify", "finished")
+    """The inventory was classified after everything the runs before `run_id` changed: the newest
+    earlier run that is not a finished archive scan that changed nothing is a finished
+    classification (so repeated unchanged scans skip classifying, every one of them)."""
+    from tuscan.archive.scan import summary_changed_nothing
+
+    runs = con.execute("SELECT kind, status, summary FROM runs WHERE run_id < ? ORDER BY run_id DESC", [run_id])
+    while (row := runs.fetchone()) is not None:   # newest first, as far back as needed
+        kind, status, summary = row
+        if kind == "discover" and status == "finished" and summary_changed_nothing(summary):
+            continue
+        return (kind, status) == ("classify", "finished")
+    return False
 
 
 # --- per command ---------------------------------------------------------------------------------------

@@ -233,6 +233,14 @@ def stored_contents(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[s
         " WHERE sha256 IN (SELECT unnest(?))", [hashes]).fetchall()}
 
 
+def stored_sizes(con: duckdb.DuckDBPyConnection, sizes: list[int]) -> set[int]:
+    """Those of these byte sizes that some stored content has."""
+    if not sizes:
+        return set()
+    return {r[0] for r in con.execute(
+        "SELECT DISTINCT size FROM contents WHERE size IN (SELECT unnest(?))", [sorted(set(sizes))]).fetchall()}
+
+
 def touch(con: duckdb.DuckDBPyConnection, run_id: int, root: str, paths: list[str]) -> None:
     """Mark unchanged files (and the members of unchanged containers) as seen in this run."""
     if not paths:
