@@ -434,21 +434,28 @@ def _may_match(literals: frozenset[str] | None, lowered: str | None) -> bool:
 
 
 def _applies(rule: Exclusion, window: _Window, matched: str) -> bool:
+    """Whether a rule applies to a hit: its own patterns match around it and its `unless` does not.
+    `unless` is searched last, only for a rule that would apply: most rules apply to few hits, and
+    an `unless` without literals to prefilter on ("site in a list") was searched for almost every
+    hit (profiled on the word-processor benchmark corpus: rules 132 → 113 µs a hit)."""
     if rule.matched and not rule.matched.search(matched):
         return False
     left, right = window.sides(rule)
     low_left, low_right = window.lower_sides(rule) or (None, None)
-    if rule.unless and _may_match(rule.unless_literals, low_left) and rule.unless.search(left):
-        return False
-    if rule.pattern is None and rule.after_pattern is None:
-        return True   # the matched text alone decides ("nem login": the adjective "nem", easy)
-    found_before = bool(rule.pattern and rule.before and _may_match(rule.pattern_literals, low_left)
-                        and rule.pattern.search(left))
-    if rule.both:
-        return found_before and bool(rule.after_pattern and _may_match(rule.after_literals, low_right)
-                                     and rule.after_pattern.search(right))
-    return found_before or bool(rule.after_pattern and rule.after and _may_match(rule.after_literals, low_right)
-                                and rule.after_pattern.search(right))
+    if rule.pattern is not None or rule.after_pattern is not None:
+        found_before = bool(rule.pattern and rule.before and _may_match(rule.pattern_literals, low_left)
+                            and rule.pattern.search(left))
+        if rule.both:
+            found = found_before and bool(rule.after_pattern and _may_match(rule.after_literals, low_right)
+                                          and rule.after_pattern.search(right))
+        else:
+            found = found_before or bool(rule.after_pattern and rule.after
+                                         and _may_match(rule.after_literals, low_right)
+                                         and rule.after_pattern.search(right))
+        if not found:
+            return False
+    # (with neither pattern, the matched text alone decides: "nem login", the adjective "nem", easy)
+    return not (rule.unless and _may_match(rule.unless_literals, low_left) and rule.unless.search(left))
 
 
 def _widths(rules: tuple[Exclusion, ...]) -> dict[str, tuple[int, int]]:
