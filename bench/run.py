@@ -28,7 +28,10 @@ start-up) while the peak RSS of its whole process tree is sampled:
 4. `pdftotext` over every PDF on all cores (`xargs -P`), the practical bound for extraction;
 5. plain sequential `pdfplumber.extract_text()` on a sample of PDFs;
 6. keyword recall of tuscan and pdfgrep against the generator's known occurrences, hyphen-split
-   occurrences separately; for the real corpus, which has none, their hits per term side by side.
+   occurrences separately; for the real corpus, which has none, their hits per term side by side;
+7. with --repeat N, N − 1 more alternating pairs of the first mode's first scan (and its PDFs-only
+   scan) and `pdfgrep -r -i -c`, and the median of the N ratios: on a shared machine the speed of
+   both moves by ±25% between minutes, which one pair cannot tell from a change in tuscan.
 
 It prints a table and appends it, with the machine and commit, to bench/results.md. pdfgrep and
 poppler-utils are installed from Debian (apt-get) when missing and the script runs as root.
@@ -42,6 +45,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,6 +72,7 @@ from bench.corpus import (  # noqa: E402
     term_of_match,
 )
 from bench.prefect_server import prefect_server, server_env  # noqa: E402
+from extractors.pdf import POPPLER_MIN_CHARS  # noqa: E402
 
 RESULTS = HERE / "results.md"
 MODES = ("default", "pdfium", "no-prefect", "prefect", "prefect-server")
@@ -213,6 +218,28 @@ def run_tuscan(mode: str, corpus: Path, work: Path, env: dict, pdf_only: bool = 
     return out
 
 
+def repeat_pairs(mode: str, corpus: Path, work: Path, env: dict, steps: dict[str, Measured], grep: Measured,
+                 repeat: int, pdf_only: bool) -> dict[str, list[tuple[float, float]]]:
+    """(tuscan, pdfgrep) wall times of `repeat` alternating pairs, the measured run's first: the
+    whole corpus, and its PDFs alone where it has DOCX too."""
+    pairs = {"whole": [(steps["first"].wall, grep.wall)]}
+    if pdf_only:
+        pairs["pdf only"] = [(steps["pdf only"].wall, grep.wall)]
+    for n in range(2, repeat + 1):
+        times = {}
+        for what, target in (("whole", corpus), ("pdf only", corpus / "pdf")):
+            if what in pairs:
+                db = work / f"{mode}-repeat.duckdb"
+                db.unlink(missing_ok=True)
+                times[what] = measure(f"{mode} repeat", tuscan_command([target], db, mode), env).wall
+        again = measure("pdfgrep repeat", pdfgrep_command(corpus, "-c"), stdout=subprocess.DEVNULL).wall
+        for what, wall in times.items():
+            pairs[what].append((wall, again))
+        print(f"  repeat {n}: tuscan " + ", ".join(f"{w} {t:.1f} s" for w, t in times.items())
+              + f"; pdfgrep {again:.1f} s", flush=True)
+    return pairs
+
+
 # ---------------------------------------------------------------------------------------------
 # pdfgrep, pdftotext, pdfplumber
 
@@ -322,7 +349,8 @@ def rate(amount: float, seconds: float | None) -> str:
 
 
 def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: dict[str, Measured] | None,
-           pdftotext: Measured | None, plumber: tuple[float, int] | None) -> str:
+           pdftotext: Measured | None, plumber: tuple[float, int] | None,
+           repeats: dict[str, list[tuple[float, float]]] | None = None) -> str:
     pages, files = manifest["pdf_pages"], manifest["pdf_files"] + manifest["docx_files"]
     megabytes = manifest["bytes"] / 1e6
     kind = {"real": "real-document", "dense": "dense-page", "wordproc": "word-processor (LibreOffice)"}.get(
@@ -405,11 +433,20 @@ def report(args, manifest: dict, tuscan: dict[str, dict[str, Measured]], grep: d
                          + "; ".join(same) + ".")
     if "default" in tuscan and "pdfium" in tuscan:
         auto, only = tuscan["default"]["first"], tuscan["pdfium"]["first"]
-        lines.append(f"- PDF reader: the default (poppler for documents whose first page has ≥ 4,000 characters) "
+        lines.append(f"- PDF reader: the default (poppler for documents whose first page has ≥ {POPPLER_MIN_CHARS:,}"
+                     " characters and long enough a rest) "
                      f"scan phase {auto.scan_phase:.1f} s (whole command {auto.wall:.1f} s); PDFium for every "
                      f"page {only.scan_phase:.1f} s ({only.wall:.1f} s): "
                      f"{100 * (1 - auto.scan_phase / only.scan_phase):+.0f}% scan time saved. (CPU of the "
                      "short pdftotext processes is not in the CPU column: neither sampled nor reaped by tuscan.)")
+    if repeats:
+        for what, pairs in repeats.items():
+            ratios = sorted(g / t for t, g in pairs)
+            lines.append(f"- {len(pairs)} alternating pairs ({'the PDFs only' if what == 'pdf only' else 'whole corpus'}"
+                         f", tuscan then pdfgrep): whole command "
+                         + ", ".join(f"{t:.1f} / {g:.1f} s" for t, g in pairs)
+                         + f"; ratio median {statistics.median(ratios):.2f}× (min {ratios[0]:.2f}×, max "
+                         f"{ratios[-1]:.2f}×; target ≥ 2.5×).")
     if manifest["docx_files"] and (grep or pdftotext):
         lines.append("- The first-scan ratios of the whole corpus include tuscan's reading of the DOCX, which "
                      "pdfgrep and pdftotext skip; the PDFs-only line compares the same files.")
@@ -480,6 +517,8 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="processes for pdftotext")
     parser.add_argument("--skip", default="", help="comma-separated: pdfgrep,pdfgrep-cache,pdftotext,pdfplumber")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS}")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="alternate tuscan's first scan and pdfgrep N times in all; report the median ratio")
     args = parser.parse_args()
     args.load_start = os.getloadavg()[0]
     modes = [m for m in args.modes.split(",") if m]
@@ -530,8 +569,16 @@ def main() -> None:
     grep = run_pdfgrep(corpus, args.work, "pdfgrep-cache" not in skip) if "pdfgrep" not in skip else None
     pdftotext = run_pdftotext(corpus, args.cores) if "pdftotext" not in skip else None
     plumber = run_pdfplumber(corpus, manifest) if "pdfplumber" not in skip else None
+    repeats = None
+    if grep and modes and args.repeat > 1:
+        mode = modes[0]
+        env = server_env(args.work / f"prefect-home-{mode}")
+        if mode == "pdfium":
+            env["TUSCAN_PDF_READER"] = "pdfium"
+        repeats = repeat_pairs(mode, corpus, args.work, env, tuscan[mode], grep["first"], args.repeat,
+                                       pdf_only="pdf only" in tuscan[mode])
 
-    text = report(args, manifest, tuscan, grep, pdftotext, plumber)
+    text = report(args, manifest, tuscan, grep, pdftotext, plumber, repeats)
     print("\n" + text)
     if not args.no_append:
         if not RESULTS.exists():
