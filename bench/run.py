@@ -218,6 +218,14 @@ def run_tuscan(mode: str, corpus: Path, work: Path, env: dict, pdf_only: bool = 
     return out
 
 
+def plain_env(home: Path, mode: str) -> dict:
+    """The environment of a mode that needs no running Prefect server."""
+    env = server_env(home)
+    if mode == "pdfium":
+        env["TUSCAN_PDF_READER"] = "pdfium"   # PDFium for every page: the dense-page reader's comparison
+    return env
+
+
 def repeat_pairs(mode: str, corpus: Path, work: Path, env: dict, steps: dict[str, Measured], grep: Measured,
                  repeat: int, pdf_only: bool) -> dict[str, list[tuple[float, float]]]:
     """(tuscan, pdfgrep) wall times of `repeat` alternating pairs, the measured run's first: the
@@ -526,6 +534,8 @@ def main() -> None:
     unknown = set(modes) - set(MODES)
     if unknown:
         parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
+    if args.repeat > 1 and modes and modes[0] == "prefect-server":
+        parser.error("--repeat alternates the first mode without a server; put another mode first")
 
     name = "real" if args.real else None if args.kind == "generated" else args.kind
     corpus = args.work / (f"corpus-{name}-{args.size}" if name else f"corpus-{args.size}")
@@ -561,10 +571,7 @@ def main() -> None:
                 tuscan[mode] = run_tuscan(mode, corpus, args.work, server_env(home, api_url),
                                           pdf_only=mode == modes[0] and manifest["docx_files"] > 0)
         else:
-            env = server_env(home)
-            if mode == "pdfium":
-                env["TUSCAN_PDF_READER"] = "pdfium"
-            tuscan[mode] = run_tuscan(mode, corpus, args.work, env, pdf_only=mode == modes[0] and
+            tuscan[mode] = run_tuscan(mode, corpus, args.work, plain_env(home, mode), pdf_only=mode == modes[0] and
                                       manifest["docx_files"] > 0)
     grep = run_pdfgrep(corpus, args.work, "pdfgrep-cache" not in skip) if "pdfgrep" not in skip else None
     pdftotext = run_pdftotext(corpus, args.cores) if "pdftotext" not in skip else None
@@ -572,11 +579,8 @@ def main() -> None:
     repeats = None
     if grep and modes and args.repeat > 1:
         mode = modes[0]
-        env = server_env(args.work / f"prefect-home-{mode}")
-        if mode == "pdfium":
-            env["TUSCAN_PDF_READER"] = "pdfium"
-        repeats = repeat_pairs(mode, corpus, args.work, env, tuscan[mode], grep["first"], args.repeat,
-                                       pdf_only="pdf only" in tuscan[mode])
+        repeats = repeat_pairs(mode, corpus, args.work, plain_env(args.work / f"prefect-home-{mode}", mode),
+                               tuscan[mode], grep["first"], args.repeat, pdf_only="pdf only" in tuscan[mode])
 
     text = report(args, manifest, tuscan, grep, pdftotext, plumber, repeats)
     print("\n" + text)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -241,10 +242,22 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
         con.unregister(name)
 
 
-# Connections held open across the steps of one command (`held`): (resolved path, thread) →
-# [connection or None until first used, wait, command]. Only the thread that holds one uses it: a
+@dataclass
+class _Held:
+    """A connection held open across the steps of one command (`held`), opened at its first use."""
+
+    wait: float
+    command: str | None
+    con: duckdb.DuckDBPyConnection | None = None
+
+
+# (resolved path, thread) → what `held` holds. Only the thread that holds a connection uses it: a
 # DuckDB connection is not shared between threads.
-_held: dict[tuple[str, int], list] = {}
+_held: dict[tuple[str, int], _Held] = {}
+
+
+def _held_key(path: str | os.PathLike) -> tuple[str, int]:
+    return str(Path(path).resolve()), threading.get_ident()
 
 
 @contextlib.contextmanager
@@ -254,28 +267,26 @@ def held(path: str | os.PathLike = DEFAULT_DB, *, wait: float = 0, command: str 
     runs its steps one after another in one process (`tuscan discover` without Prefect) opens the
     inventory once instead of once a step: each open costs ~50 ms (schema check, views) and a
     close ~10 ms (checkpoint). Steps run as Prefect tasks open their own, as before."""
-    key = (str(Path(path).resolve()), threading.get_ident())
+    key = _held_key(path)
     if key in _held:
         yield
         return
-    _held[key] = [None, wait, command]
+    _held[key] = _Held(wait, command)
     try:
         yield
     finally:
-        con = _held.pop(key)[0]
+        con = _held.pop(key).con
         if con is not None:
             release(con, path)
 
 
 def _held_connection(path: str | os.PathLike) -> duckdb.DuckDBPyConnection | None:
-    if not _held:
-        return None
-    entry = _held.get((str(Path(path).resolve()), threading.get_ident()))
+    entry = _held.get(_held_key(path)) if _held else None
     if entry is None:
         return None
-    if entry[0] is None:
-        entry[0] = connect(path, wait=entry[1], command=entry[2])
-    return entry[0]
+    if entry.con is None:
+        entry.con = connect(path, wait=entry.wait, command=entry.command)
+    return entry.con
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import click
@@ -74,25 +75,26 @@ def discover(paths: tuple[str, ...], db: str, wait: float, workers: int | None, 
     for target in targets:
         if not os.path.exists(target) and not os.path.islink(target):
             raise click.BadParameter(f"{target}: no such file or folder", param_hint="PATH")
-    if runner in ("tasks", "dask") or use_prefect(prefect):
-        from flows.discover import discover as discover_with_flow
-        from tuscan.cli.heartbeats import without_unrequested_heartbeats
+    as_flow = runner in ("tasks", "dask") or use_prefect(prefect)
+    # Plain steps share one inventory connection for scan, classification and summary (`db.held`);
+    # a flow's tasks open their own.
+    with contextlib.nullcontext() if as_flow else database.held(db, wait=wait, command="discover"):
+        if as_flow:
+            from flows.discover import discover as discover_with_flow
+            from tuscan.cli.heartbeats import without_unrequested_heartbeats
 
-        with without_unrequested_heartbeats():
-            discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
-                               wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
-                               refind=refind, follow_links=follow_links)
-        silence_interpreter_teardown()
-    else:
-        options = ScanOptions(workers=workers, runner=runner, wait=wait, timeout=timeout, retry_failed=retry_failed,
-                              refind=refind, follow_links=follow_links, show_progress=True)
-        with database.held(db, wait=wait, command="discover"):
+            with without_unrequested_heartbeats():
+                discover_with_flow(targets, db=db, workers=workers, runner=runner, dask_address=dask_address,
+                                   wait=wait, show_progress=True, timeout=timeout, retry_failed=retry_failed,
+                                   refind=refind, follow_links=follow_links)
+            silence_interpreter_teardown()
+        else:
+            options = ScanOptions(workers=workers, runner=runner, wait=wait, timeout=timeout,
+                                  retry_failed=retry_failed, refind=refind, follow_links=follow_links,
+                                  show_progress=True)
             run_steps(steps.discover(targets, db, options))
-            with database.reading(db, wait=wait) as con:
-                click.echo(discover_summary(con))
-        return
-    with database.reading(db, wait=wait) as con:
-        click.echo(discover_summary(con))
+        with database.reading(db, wait=wait) as con:
+            click.echo(discover_summary(con))
 
 
 @main.command("classify")
