@@ -20,7 +20,8 @@ helped with or taught, MitID as a way to pay, a site in a list of sites, NemLog-
 signature-validation services — are *weak* exclusions: the hit does not count, and its
 `excluded_by` starts with "weak mention (", so classification can tell "only weak mentions, a
 person decides" from "no login at all". Every hit says why: `excluded_by` when it does not count,
-`counts_because` (not stored; found again from the stored text) when it does.
+`counts_because` when it does (not stored: a scan asks `find_hits` to leave it out, and a reader
+who wants it can search the stored text again).
 
 Exclusions and login statements are data (`reference/keywords.toml`). Each looks only at a bounded
 window of text on either side of the hit, cut at the sentence or paragraph it sits in, so the cost
@@ -50,6 +51,7 @@ _FLEX = r"[\s\-\u2010\u2011\u2013]*"
 # hyphens anywhere. The joined text is what terms are matched against. Written to start with a
 # character class, so the regex engine skips ahead to the next hyphen (3× faster than an alternation).
 _JOIN = re.compile(r"[\-\u2010\u00ad\ufffe](?:\s*\n\s*|(?<=[\u00ad\ufffe]))")
+_LINE_END_HYPHEN = re.compile(r"-\s*\n")   # the commonest of `_JOIN`'s cases, found by its first character
 
 
 # Characters that a case-insensitive regex matches to an ASCII letter although their lower case is
@@ -61,6 +63,8 @@ try:
                                for code in (key, *others) if code >= 0x80)
 except (ImportError, AttributeError):   # another Python's internals: no prefilter, search everything
     _CASE_SPECIALS = frozenset(chr(code) for code in range(0x80, 0x250))
+# Looked for with a character class: 3× faster than `isdisjoint` over the text's characters.
+_CASE_SPECIAL = re.compile("[" + "".join(re.escape(c) for c in sorted(_CASE_SPECIALS)) + "]")
 
 
 def lower_alike(text: str) -> str | None:
@@ -69,7 +73,7 @@ def lower_alike(text: str) -> str | None:
     lower-casing changed the length or the text holds a character such a regex matches to another
     letter."""
     lowered = text.lower()
-    if len(lowered) != len(text) or not _CASE_SPECIALS.isdisjoint(lowered):
+    if len(lowered) != len(text) or (not lowered.isascii() and _CASE_SPECIAL.search(lowered)):
         return None
     return lowered
 
@@ -78,17 +82,43 @@ def necessary_literals(pattern: re.Pattern[str] | None) -> frozenset[str] | None
     """Lower-case literals one of which every match of a case-insensitive regex contains, from its
     parsed form; None when there are none to rely on (a branch without a literal, flags changed
     inside, a case-sensitive regex): "(ikke|ingen) +…$" gives {"ikke", "ingen"}."""
+    return _literals_of(pattern, _sequence_literals)
+
+
+def start_literals(pattern: re.Pattern[str] | None) -> frozenset[str] | None:
+    """Lower-case literals one of which every match of a case-insensitive regex starts with, after
+    any zero-width assertion (a look-behind, a word boundary); None when unknown (a match may start
+    with a class, an optional part …): "(?<!\\w)(ikke|ingen)\\s+…" gives {"ikke", "ingen"}."""
+    return _literals_of(pattern, _sequence_starts)
+
+
+def _literals_of(pattern: re.Pattern[str] | None, analyse) -> frozenset[str] | None:
     if pattern is None or not pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
         return None
     try:
         from re import _constants, _parser
 
-        found = _sequence_literals(_parser.parse(pattern.pattern, pattern.flags).data, _constants)
+        found = analyse(_parser.parse(pattern.pattern, pattern.flags).data, _constants)
     except Exception:   # an internal API of `re`: when it differs, go without the prefilter
         return None
     if not found or "" in found:
         return None
     return frozenset(literal.lower() for literal in found)
+
+
+def _sequence_starts(items, c) -> frozenset[str] | None:
+    """For a sequence of regex items: the literals one of which every match of it starts with."""
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            break
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue                           # zero width: the match starts with what follows
+        return _item_literals(op, av, c, _sequence_starts)
+    return frozenset({"".join(run)}) if run else None
 
 
 def _sequence_literals(items, c) -> frozenset[str] | None:
@@ -103,7 +133,7 @@ def _sequence_literals(items, c) -> frozenset[str] | None:
         if run:
             candidates.append(frozenset({"".join(run)}))
             run = []
-        found = _item_literals(op, av, c)
+        found = _item_literals(op, av, c, _sequence_literals)
         if found:
             candidates.append(found)
     if run:
@@ -111,16 +141,19 @@ def _sequence_literals(items, c) -> frozenset[str] | None:
     return max(candidates, key=lambda found: min(map(len, found))) if candidates else None
 
 
-def _item_literals(op, av, c) -> frozenset[str] | None:
+def _item_literals(op, av, c, sequence) -> frozenset[str] | None:
+    """What `sequence` (`_sequence_literals` or `_sequence_starts`) finds in one regex item that
+    holds sequences: a group, alternatives (every one must give some), a repeat that occurs at
+    least once."""
     if op is c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _sequence_literals(sub.data, c)
+        return None if add_flags or del_flags else sequence(sub.data, c)
     if op is c.BRANCH:
-        branches = [_sequence_literals(branch.data, c) for branch in av[1]]
+        branches = [sequence(branch.data, c) for branch in av[1]]
         return None if any(not b for b in branches) else frozenset().union(*branches)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
         low, _high, sub = av
-        return _sequence_literals(sub.data, c) if low >= 1 else None
+        return sequence(sub.data, c) if low >= 1 else None
     return None   # a class, any character, an anchor, a look-around, a back reference …
 
 
@@ -154,6 +187,11 @@ class Exclusion:
     pattern_literals: frozenset[str] | None = None
     after_literals: frozenset[str] | None = None
     unless_literals: frozenset[str] | None = None
+    # Per regex, literals one of which every match starts with (None: unknown): the regex is tried
+    # only where one of them is (`_search`).
+    pattern_starts: frozenset[str] | None = None
+    after_starts: frozenset[str] | None = None
+    unless_starts: frozenset[str] | None = None
 
     def describe(self) -> str:
         """The hit's `excluded_by`: weak mentions are marked so classification can find them."""
@@ -186,6 +224,13 @@ class Hit:
         """A login keyword in a context that is not a login statement: weak evidence, a person decides."""
         return is_weak(self.excluded_by)
 
+    def __reduce__(self):
+        # Pickled as its fields in order rather than as a dictionary: hits cross from the reading
+        # processes to the writer by the hundred thousand (pickling and unpickling a generated
+        # benchmark PDF's results 0.36 → 0.26 ms).
+        return (Hit, (self.page, self.offset, self.length, self.term, self.group, self.matched, self.snippet,
+                      self.login, self.excluded_by, self.counts_because))
+
 
 @dataclass(frozen=True)
 class Keywords:
@@ -203,6 +248,11 @@ class Keywords:
     def widths(self) -> dict[str, tuple[int, int]]:
         """Per scope, the widest context any exclusion or statement looks at, before and after."""
         return _widths(self.exclusions + self.statements)
+
+    @cached_property
+    def context_literals(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per scope, every literal some rule's regex needs before and after a hit (`_Window.found`)."""
+        return _context_literals(self.exclusions + self.statements)
 
 
 class KeywordFileError(Exception):
@@ -304,7 +354,8 @@ def _rule(file: Path, spec: dict) -> Exclusion:
             after_pattern=after_pattern, unless=unless, matched=compiled("matched", 0),
             weak=bool(spec.get("weak", False)), both=bool(spec.get("both", False)),
             pattern_literals=necessary_literals(pattern), after_literals=necessary_literals(after_pattern),
-            unless_literals=necessary_literals(unless),
+            unless_literals=necessary_literals(unless), pattern_starts=start_literals(pattern),
+            after_starts=start_literals(after_pattern), unless_starts=start_literals(unless),
         )
     except KeyError as exc:
         raise KeywordFileError(f"{file}: rule {name!r} has no {exc.args[0]!r}") from None
@@ -321,6 +372,13 @@ def join_hyphenation(text: str) -> tuple[str, list[int]]:
         index.extend(range(at + shift, following[0] + shift))
     index.append(len(text))  # one past the end, so an end offset maps too
     return joined, index
+
+
+def _may_join(text: str) -> bool:
+    """Whether `_JOIN` may find anything in `text`; a few searches for a single character, each far
+    cheaper than `_JOIN`'s character class tried at every position of a page (~6 ns a character)."""
+    return ("-" in text and _LINE_END_HYPHEN.search(text) is not None) or "\u00ad" in text or "\ufffe" in text \
+        or "\u2010" in text
 
 
 def _join_lines(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -389,10 +447,12 @@ class _Window:
     """The context of one hit, cut once per scope at the widest window any rule asks for; a rule
     with a smaller window takes the end of `left` and the start of `right`."""
 
-    def __init__(self, text: str, start: int, end: int, widths: dict[str, tuple[int, int]]):
-        self.text, self.start, self.end, self.widths = text, start, end, widths
+    def __init__(self, text: str, start: int, end: int, keywords: Keywords):
+        self.text, self.start, self.end = text, start, end
+        self.widths, self.literals = keywords.widths, keywords.context_literals
         self.cut: dict[str, tuple[str, str]] = {}
         self.lowered: dict[str, tuple[str, str] | None] = {}
+        self.found_in: dict[str, tuple[set[str], set[str]] | None] = {}
 
     def _scope(self, scope: str) -> tuple[str, str]:
         if scope not in self.cut:
@@ -400,18 +460,37 @@ class _Window:
             self.cut[scope] = _context(self.text, self.start, self.end, before, after, scope)
         return self.cut[scope]
 
+    def _lower(self, scope: str) -> tuple[str, str] | None:
+        if scope not in self.lowered:
+            low_left, low_right = (lower_alike(side) for side in self._scope(scope))
+            usable = low_left is not None and low_right is not None
+            self.lowered[scope] = (low_left, low_right) if usable else None
+        return self.lowered[scope]
+
     def sides(self, rule: Exclusion) -> tuple[str, str]:
         return _rule_sides(rule, *self._scope(rule.scope))
 
     def lower_sides(self, rule: Exclusion) -> tuple[str, str] | None:
         """`sides` in lower case, for the literal prefilter; None where lower case cannot stand in
         for the regex's case-insensitive matching (see `_may_match`)."""
-        if rule.scope not in self.lowered:
-            low_left, low_right = (lower_alike(side) for side in self._scope(rule.scope))
-            usable = low_left is not None and low_right is not None
-            self.lowered[rule.scope] = (low_left, low_right) if usable else None
-        lowered = self.lowered[rule.scope]
+        lowered = self._lower(rule.scope)
         return None if lowered is None else _rule_sides(rule, *lowered)
+
+    def found(self, scope: str) -> tuple[set[str], set[str]] | None:
+        """Which of the rules' literals (`Keywords.context_literals`) are in this hit's widest
+        context before and after it; None where lower case cannot stand in for the regexes'
+        case-insensitive matching. Looked for once per hit rather than once per rule: a rule needs
+        a literal that is in its own, narrower context, so one none of whose literals is found here
+        is passed over without cutting its context (`_possible`)."""
+        if scope not in self.found_in:
+            lowered = self._lower(scope)
+            if lowered is None:
+                self.found_in[scope] = None
+            else:
+                (left_literals, right_literals), (low_left, low_right) = self.literals[scope], lowered
+                self.found_in[scope] = ({literal for literal in left_literals if literal in low_left},
+                                        {literal for literal in right_literals if literal in low_right})
+        return self.found_in[scope]
 
 
 def _rule_sides(rule: Exclusion, left: str, right: str) -> tuple[str, str]:
@@ -440,22 +519,70 @@ def _applies(rule: Exclusion, window: _Window, matched: str) -> bool:
     hit (profiled on the word-processor benchmark corpus: rules 132 → 113 µs a hit)."""
     if rule.matched and not rule.matched.search(matched):
         return False
+    if not _possible(rule, window):
+        return False
     left, right = window.sides(rule)
     low_left, low_right = window.lower_sides(rule) or (None, None)
     if rule.pattern is not None or rule.after_pattern is not None:
         found_before = bool(rule.pattern and rule.before and _may_match(rule.pattern_literals, low_left)
-                            and rule.pattern.search(left))
+                            and _search(rule.pattern, rule.pattern_starts, left, low_left))
         if rule.both:
             found = found_before and bool(rule.after_pattern and _may_match(rule.after_literals, low_right)
-                                          and rule.after_pattern.search(right))
+                                          and _search(rule.after_pattern, rule.after_starts, right, low_right))
         else:
             found = found_before or bool(rule.after_pattern and rule.after
                                          and _may_match(rule.after_literals, low_right)
-                                         and rule.after_pattern.search(right))
+                                         and _search(rule.after_pattern, rule.after_starts, right, low_right))
         if not found:
             return False
     # (with neither pattern, the matched text alone decides: "nem login", the adjective "nem", easy)
-    return not (rule.unless and _may_match(rule.unless_literals, low_left) and rule.unless.search(left))
+    return not (rule.unless and _may_match(rule.unless_literals, low_left)
+                and _search(rule.unless, rule.unless_starts, left, low_left))
+
+
+def _search(pattern: re.Pattern[str], starts: frozenset[str] | None, text: str, lowered: str | None) -> bool:
+    """Whether `pattern.search(text)` finds a match, the regex tried only where one of the literals
+    every match starts with is (`start_literals`). A search tries the regex at every position, and
+    the rules' regexes start with a look-behind and end at the context's end ("…){0,5}$"), so each
+    try costs (profiled on the generated benchmark corpus: 16–65 µs a search of a ~100-character
+    context). `lowered`: `text` as `lower_alike` gives it, None when it cannot stand in."""
+    if starts is None or lowered is None:
+        return pattern.search(text) is not None
+    for literal in starts:
+        at = lowered.find(literal)
+        while at >= 0:
+            if pattern.match(text, at):
+                return True
+            at = lowered.find(literal, at + 1)
+    return False
+
+
+def _possible(rule: Exclusion, window: _Window) -> bool:
+    """False when a rule's patterns cannot match around a hit because none of their necessary
+    literals is anywhere in the hit's widest context: two set operations, where cutting the rule's
+    own context and looking for its literals there cost ~20 times as much. Most rules fail here
+    (keyword finding 4% faster on the generated benchmark corpus's pages)."""
+    if rule.pattern is None and rule.after_pattern is None:
+        return True
+    found = window.found(rule.scope)
+    if found is None:
+        return True
+    left, right = found
+    before = bool(rule.pattern and rule.before) and (rule.pattern_literals is None
+                                                     or not rule.pattern_literals.isdisjoint(left))
+    after = bool(rule.after_pattern) and (rule.after_literals is None or not rule.after_literals.isdisjoint(right))
+    return (before and after) if rule.both else (before or (after and bool(rule.after)))
+
+
+def _context_literals(rules: tuple[Exclusion, ...]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    literals: dict[str, tuple[set[str], set[str]]] = {}
+    for rule in rules:
+        left, right = literals.setdefault(rule.scope, (set(), set()))
+        if rule.pattern is not None and rule.before and rule.pattern_literals:
+            left |= rule.pattern_literals
+        if rule.after_pattern is not None and rule.after_literals:
+            right |= rule.after_literals
+    return {scope: (tuple(sorted(left)), tuple(sorted(right))) for scope, (left, right) in literals.items()}
 
 
 def _widths(rules: tuple[Exclusion, ...]) -> dict[str, tuple[int, int]]:
@@ -469,7 +596,7 @@ def _widths(rules: tuple[Exclusion, ...]) -> dict[str, tuple[int, int]]:
 def _excluded(keywords: Keywords, group: str, text: str, start: int, end: int,
               window: _Window | None = None) -> str | None:
     """The first exclusion rule that applies to a hit, as its `excluded_by`; None when none does."""
-    window = window or _Window(text, start, end, keywords.widths)
+    window = window or _Window(text, start, end, keywords)
     matched = text[start:end]
     for rule in keywords.exclusions:
         if group in rule.applies_to and _applies(rule, window, matched):
@@ -526,10 +653,13 @@ def _term_matches(term: Term, joined: str, lower: str,
             end = m.end()
 
 
-def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> list[Hit]:
-    """Find keyword hits in one page of text that has already been through `prepare_text`."""
+def find_hits(text: str, page: int = 1, keywords: Keywords | None = None, *, explain: bool = True) -> list[Hit]:
+    """Find keyword hits in one page of text that has already been through `prepare_text`.
+    `explain=False` leaves `counts_because` empty: a scan stores no such reason, and looking for the
+    login statements behind every counted hit costs ~9% of the finding (profiled on the generated
+    benchmark corpus)."""
     keywords = keywords or load_keywords()
-    if _JOIN.search(text):
+    if _may_join(text):
         joined, joins = _join_lines(text)
     else:
         joined, joins = text, None   # nothing to join: offsets are the text's own
@@ -554,9 +684,9 @@ def find_hits(text: str, page: int = 1, keywords: Keywords | None = None) -> lis
         last_end = end
         o_start, o_end = ((_original_offset(joins, start), _original_offset(joins, end - 1) + 1) if joins
                           else (start, end))
-        window = _Window(joined, start, end, keywords.widths)
+        window = _Window(joined, start, end, keywords)
         excluded = term.trap_reason or _excluded(keywords, term.group, joined, start, end, window)
-        because = None if excluded else _counts_because(keywords, term, window, joined[start:end])
+        because = None if excluded or not explain else _counts_because(keywords, term, window, joined[start:end])
         s_from, s_to = max(0, o_start - SNIPPET_RADIUS), min(len(text), o_end + SNIPPET_RADIUS)
         snippet = " ".join(text[s_from:s_to].split())
         hits.append(

@@ -53,9 +53,11 @@ POPPLER_MIN_CHARS = 2500
 # … and by `pdftotext`, whose page costs more on light pages (2.1 against PDFium's 1.3 ms at 2,500) …
 PDFTOTEXT_MIN_CHARS = 4000
 # … when the rest holds about this many (first page's characters × pages left). In this process
-# poppler only opens the document a second time: 6-page documents of 4,800-6,900 characters a page
-# already gain (bench/) …
-POPPLER_MIN_REST_CHARS = 20_000
+# poppler only opens the document a second time (~1.3 ms with its first page's fonts, against ~0.9 ms
+# saved a page at 4,800 characters): 4- and 5-page documents of 4,800 characters a page gain 11-15%,
+# word-processor ones of 2,500-3,300 characters 5-7%; no real document has such a first page and
+# so few pages (bench/results.md, 2026-12-04) …
+POPPLER_MIN_REST_CHARS = 10_000
 # … and by `pdftotext` (no libpoppler-glib) enough to pay ~7 ms of process start-up against ~0.15 µs
 # saved a character, with a margin (break-even ~50,000).
 PDFTOTEXT_MIN_REST_CHARS = 60_000
@@ -225,7 +227,8 @@ def _extract_open(pdf: pdfium.PdfDocument, limits: Limits, data: bytes | None = 
             raise ExtractorError("PDF has no pages")
         if count > limits.max_pages:
             raise ExtractorError(f"PDF has {count} pages, more than the limit of {limits.max_pages} (max_pages)")
-        title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+        # One metadata key, not the dictionary of all eight (~70 µs a document).
+        title = (pdf.get_metadata_value("Title") or "").strip() or None
         first_text, first_ocr = _read_page(pdf, 0)
     texts: list[str | None] = [first_text] + [None] * (count - 1)
     extractor_name = None

@@ -143,3 +143,16 @@ def test_matching_at_start_literals_finds_what_a_full_scan_finds():
             compared += 1
             matched += bool(expected)
     assert matched > 1000 and compared > matched
+
+
+def test_hits_survive_pickling_field_for_field():
+    # Workers pickle hits to the writer (Hit.__reduce__ lists the fields in order).
+    import dataclasses
+    import pickle
+
+    text = prepare_text("Borgerne logger ind med MitID. Aftalen er underskrevet med NemID af begge parter.")
+    hits = find_hits(text)
+    assert {h.excluded_by is None for h in hits} == {True, False}
+    for hit in hits:
+        copy = pickle.loads(pickle.dumps(hit))
+        assert all(getattr(copy, f.name) == getattr(hit, f.name) for f in dataclasses.fields(hit)), hit

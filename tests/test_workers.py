@@ -56,6 +56,22 @@ def test_batch_results_come_back_in_order(files):
     assert all(any(h.term == "mitid" for h in r.hits) for r in results)
 
 
+def slow_reader_pid(abs_path: str, name: str, limits: Limits) -> int:
+    """Which worker process read the file, after a while."""
+    time.sleep(0.3)
+    return os.getpid()
+
+
+def test_the_last_batch_is_shared_between_the_workers(files):
+    # A batch alone in the queue (the end of a scan) is split, so the workers finish together
+    # instead of one reading all of it while the other waits.
+    items = files(*(f"{n}.txt" for n in range(8)))
+    with WorkerPool(2, task=slow_reader_pid) as pool:
+        pids = pool.submit(items).result(timeout=60)
+    assert len(pids) == 8 and all(isinstance(pid, int) for pid in pids)
+    assert len(set(pids)) == 2
+
+
 def test_a_hanging_reader_costs_only_its_file(files):
     items = files("a.txt", "hang.txt", "c.txt", "d.txt")
     with WorkerPool(1, task=misbehaving_reader, timeout=1.0) as pool:

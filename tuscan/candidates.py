@@ -53,6 +53,7 @@ class Evidence:
     page: int | None = None
     snippet: str | None = None
     document_id: int | None = None
+    detail_da: str | None = None     # the detail in Danish, where the source wrote it from a code
 
 
 @dataclass

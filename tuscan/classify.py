@@ -543,7 +543,8 @@ def classify(con: duckdb.DuckDBPyConnection) -> ClassifyResult:
                          verdict.reason_code or None, json.dumps(verdict.reason_values, ensure_ascii=False),
                          verdict.reason_in(DA), sources, len(evidence), verdict.decided_by, run.run_id))
             evidence_rows.extend((system_id, e.source_kind, e.source_ref, e.document_id, e.page, e.kind, e.term,
-                                  e.detail, evidence_text({"kind": e.kind, "detail": e.detail}, DA), e.snippet)
+                                  e.detail, e.detail_da or evidence_text({"kind": e.kind, "detail": e.detail}, DA),
+                                  e.snippet)
                                  for e in evidence)
             doc_rows.extend((d, system_id, c.name_signal) for c in system.candidates for d in c.document_ids)
             history.append((run.run_id, system.name, key, verdict.category, verdict.suggested_level, verdict.flags,

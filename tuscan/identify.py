@@ -425,22 +425,25 @@ def document_evidence(document_id: int, path: str, hits: Iterable[tuple]) -> lis
                 continue
             why = excluded_by.split(": ", 1)[-1]
             detail = reasons.document_detail(WEAK_LOGIN, term_label(term), page, file_name, why)
-            evidence.append(Evidence(
-                "document", path, WEAK_LOGIN, reasons.render(detail["code"], detail["values"], reasons.EN),
-                term=term, page=page, snippet=snippet, document_id=document_id,
-            ))
+            evidence.append(_rendered(detail, "document", path, WEAK_LOGIN, term=term, page=page, snippet=snippet,
+                                      document_id=document_id))
             continue
         kind = GROUP_TO_KIND.get(group)
         if kind is None:
             continue
-        # The detail is the English rendering of a code and values (tuscan.reasons), which the
-        # report and the web app render in Danish: "NemID-login på s. 1 i Aftale.pdf".
         detail = reasons.document_detail(kind, term_label(term), page, file_name)
-        evidence.append(Evidence(
-            "document", path, kind, reasons.render(detail["code"], detail["values"], reasons.EN),
-            term=term, page=page, snippet=snippet, document_id=document_id,
-        ))
+        evidence.append(_rendered(detail, "document", path, kind, term=term, page=page, snippet=snippet,
+                                  document_id=document_id))
     return evidence
+
+
+def _rendered(detail: dict, *args, **fields) -> Evidence:
+    """Evidence whose detail is the English rendering of a code and values (tuscan.reasons), which
+    the report and the web app show in Danish ("NemID-login på s. 1 i Aftale.pdf"): rendered in both
+    here, so classification need not read the code back out of the English."""
+    code, values = detail["code"], detail["values"]
+    return Evidence(*args, reasons.render(code, values, reasons.EN), **fields,
+                    detail_da=reasons.render(code, values, reasons.DA))
 
 
 def drop_frameworks(groups: dict[str, list[tuple]], facts: dict[str, FirstPage]) -> None:

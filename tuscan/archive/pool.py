@@ -301,7 +301,7 @@ class WorkerPool:
     def _dispatch(self) -> None:
         for worker in self._workers:
             if worker.ready and worker.job_id is None and self._queue:
-                job_id, first, items = self._queue.popleft()
+                job_id, first, items = self._take()
                 try:
                     worker.conn.send((job_id, first, items))
                 except OSError:
@@ -310,6 +310,20 @@ class WorkerPool:
                 worker.job_id, worker.next_index = job_id, first
                 worker.last_index, worker.items = first + len(items), items
                 worker.started_file_at = time.monotonic()
+
+    def _take(self) -> tuple[int, int, list[Item]]:
+        """The next task from the queue: a whole batch while the queue holds a batch for every
+        worker, else the worker's share of what is queued, so that at the end of a scan the workers
+        finish together instead of one reading a whole batch while the others wait (on the
+        generated benchmark corpus one worker went on alone for ~0.6 s). The rest stays first in
+        the queue."""
+        job_id, first, items = self._queue.popleft()
+        queued = len(items) + sum(len(rest) for _job, _first, rest in self._queue)
+        share = max(1, -(-queued // self.size))
+        if share < len(items):
+            self._queue.appendleft((job_id, first + share, items[share:]))
+            items = items[:share]
+        return job_id, first, items
 
     def _service(self, worker: _Worker, ready: list) -> None:
         # Results first: a worker that sent its last result and then died still delivered it.

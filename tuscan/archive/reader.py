@@ -36,7 +36,7 @@ def content_result(sha256: str, size: int, extraction: Extraction,
     for page in extraction.pages:
         text = prepare_text(page.text)
         pages.append(PageText(page.number, text, page.ocr, page.ocr_confidence))
-        hits.extend(find_hits(text, page.number, compiled))
+        hits.extend(find_hits(text, page.number, compiled, explain=False))
     members = [
         (m.name, content_result(m.sha256 or _unread_member_key(sha256, m.name, m.extraction), m.size,
                                 m.extraction, (fingerprint, compiled)))

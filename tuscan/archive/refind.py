@@ -122,7 +122,7 @@ def _search_pages(pages: list[PageRow], keywords: Keywords | tuple[str, str]) ->
         keywords = keywords_at(*keywords)
     # Page text is stored as prepared (NFC, CPR masked), which is what find_hits expects.
     return [(sha, h.page, h.offset, h.length, h.term, h.group, h.matched, h.snippet, h.login, h.excluded_by, ocr)
-            for sha, number, text, ocr in pages for h in find_hits(text, number, keywords)]
+            for sha, number, text, ocr in pages for h in find_hits(text, number, keywords, explain=False)]
 
 
 def _result(item: tuple[list[str], Future]) -> tuple[list[str], list[tuple]]:
