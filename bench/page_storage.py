@@ -8,9 +8,12 @@ the extraction workers on a two-core machine. The benchmark corpus (bench/corpus
 template copies whose text compresses unrealistically well; this script uses text that varies like
 real contracts (words drawn from a large vocabulary, no two pages alike) and compares DuckDB's
 default text compression with zstd (what migration 008 uses) and no compression. It prints CPU
-seconds and file size per compression, and the time to read all text back; then the writer's peak
-memory when it stores more and more text into a tuscan database (its DuckDB settings, migration
-008's table), which must level off, not grow with the archive. Both go to bench/results.md.
+seconds and file size per compression, and the time to read all text back; then, with the writer's
+DuckDB settings (a checkpoint every 64 MB), the writer's CPU for DuckDB's row group size against
+the writer's (`tuscan.db.ROW_GROUP_SIZE`), for pages of one size and for large pages first (1,000
+of 40,000 characters, as a folder of DOCX read before the PDFs); then the writer's peak memory when
+it stores more and more text into a tuscan database (its DuckDB settings, migration 008's table),
+which must level off, not grow with the archive. All go to bench/results.md.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from tuscan.db import insert_rows  # noqa: E402
 
 PAGES_PER_BATCH = 220        # one worker batch of 32 files of ~7 pages, as in a scan
 WORDS_PER_PAGE = 700         # ~4,700 characters, a full page of a contract
+LARGE_PAGES = 1000           # pages of ~40,000 characters (nine pages joined), stored first
+DUCKDB_ROW_GROUP_SIZE = 122_880
 COMPRESSIONS = {
     "DuckDB default (dictionary/FSST)": "",
     "zstd (migration 008)": " USING COMPRESSION zstd",
@@ -71,6 +76,39 @@ def store(path: Path, compression: str, texts: list[str]) -> tuple[float, float,
     read = time.perf_counter() - started
     con.close()
     return cpu, size, read
+
+
+def store_as_writer(path: Path, texts: list[str], row_group_size: int) -> tuple[float, float]:
+    """(writer CPU s, database MB) for storing `texts` with the writer's DuckDB settings and a file
+    attached with `row_group_size`, batch by batch, the last checkpoint included."""
+    con = duckdb.connect(config=db.CONNECTION_CONFIG)
+    con.execute(f"ATTACH '{path}' AS stored (ROW_GROUP_SIZE {row_group_size})")
+    con.execute("USE stored")
+    con.execute("CREATE TABLE pages (sha256 VARCHAR NOT NULL, page INTEGER NOT NULL, text VARCHAR NOT NULL"
+                " USING COMPRESSION zstd, ocr BOOLEAN NOT NULL DEFAULT false, ocr_confidence DOUBLE)")
+    cpu = time.process_time()
+    for start in range(0, len(texts), PAGES_PER_BATCH):
+        rows = [(f"{start:064d}", n, text, False, None)
+                for n, text in enumerate(texts[start : start + PAGES_PER_BATCH], 1)]
+        con.execute("BEGIN")
+        insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"], rows)
+        con.execute("COMMIT")
+    con.close()
+    return time.process_time() - cpu, path.stat().st_size / 2**20
+
+
+def row_group_rows(texts: list[str]) -> list[str]:
+    large = [" ".join(texts[i : i + 9]) for i in range(0, min(9 * LARGE_PAGES, len(texts) - 8), 9)]
+    orders = {"pages of one size": texts, f"{LARGE_PAGES:,} large pages first": large + texts}
+    lines = ["", "| pages stored (checkpoint every 64 MB) | row group size | writer CPU s | database MB |",
+             "|---|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory() as work:
+        for name, ordered in orders.items():
+            for size in (DUCKDB_ROW_GROUP_SIZE, db.ROW_GROUP_SIZE):
+                cpu, megabytes = store_as_writer(Path(work) / f"{len(lines)}.duckdb", ordered, size)
+                lines.append(f"| {name} | {size:,} | {cpu:.2f} | {megabytes:.0f} |")
+                print(lines[-1], flush=True)
+    return lines
 
 
 def writer_peak(megabytes: int) -> None:
@@ -129,6 +167,7 @@ def main() -> None:
             cpu, size, read = store(Path(work) / f"{len(lines)}.duckdb", clause, texts)
             lines.append(f"| {name} | {cpu:.1f} | {1000 * cpu / megabytes:.0f} | {size:.0f} | {read:.2f} |")
             print(lines[-1], flush=True)
+    lines += row_group_rows(texts)
     steps = [int(step) for step in args.memory_steps.split(",") if step]
     if steps:
         lines += memory_rows(steps)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -87,3 +89,35 @@ def test_held_is_released_when_a_step_fails_and_not_shared_with_other_threads(tm
         raise RuntimeError("a step failed")
     with db.writing(path) as con:                            # the held connection was closed
         assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_writable_opens_in_one_process_share_the_file_until_the_last_is_released(tmp_path):
+    # The writer attaches the file to an in-memory DuckDB (for its row group size); a second
+    # writable open in the same process must work alongside it, as DuckDB's own sharing did, and
+    # the file must be free for another process once every connection is released.
+    path = tmp_path / "i.duckdb"
+    first = db.connect(path)
+    second = db.connect(path)
+    first.execute("CREATE TABLE t (x INTEGER)")
+    second.execute("INSERT INTO t VALUES (1)")
+    db.release(first, path)                        # the second still works after the first goes
+    assert second.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    third = db.connect(path)
+    db.release(second, path)
+    third.execute("INSERT INTO t VALUES (2)")
+    db.release(third, path)
+    out = subprocess.run([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
+                          " print(c.execute('SELECT sum(x) FROM t').fetchone()[0])", str(path)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "3"
+    assert not db._holder_file(path).exists()
+
+
+def test_the_writer_stores_row_groups_of_its_own_size(tmp_path):
+    path = tmp_path / "i.duckdb"
+    with db.writing(path) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS x FROM range(40000)")
+    with db.reading(path) as con:
+        rows = con.execute("SELECT DISTINCT row_group_id, count FROM pragma_storage_info('t')").fetchall()
+    assert sorted(count for _, count in rows) == sorted([db.ROW_GROUP_SIZE, db.ROW_GROUP_SIZE,
+                                                         40000 - 2 * db.ROW_GROUP_SIZE])

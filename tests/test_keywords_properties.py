@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import re
 
+import re2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from extractors import cpr
 from extractors.cpr import mask_cpr
-from extractors.keywords import SNIPPET_RADIUS, find_hits, join_hyphenation, load_keywords, prepare_text
+from extractors.keywords import (
+    SNIPPET_RADIUS,
+    find_hits,
+    join_hyphenation,
+    load_keywords,
+    prepare_text,
+    present_literals,
+)
 from tuscan.privacy import contains_cpr
 
 SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -156,3 +165,33 @@ def test_every_written_form_of_a_cpr_number_is_masked(number, before, after):
     page = prepare_text(f"Borgeren logger ind med MitID. {text}")
     assert not contains_cpr(page)
     assert all(not contains_cpr(h.snippet) for h in find_hits(page))
+
+
+# ---- the RE2 prefilters give what the plain Python definitions give
+
+# Digits of other scripts (Python's `\d` matches every Unicode decimal digit), the gaps and dashes the
+# CPR pattern allows, a carriage return, and a lone surrogate (which a UTF-8 encoding refuses).
+cpr_like_text = st.text(alphabet="0123456789 -\n\r\t\u2013\u2212\u00a0\u2009\u202f\u0663\uff11ab.\udcff", max_size=80)
+
+
+@SETTINGS
+@given(st.one_of(cpr_like_text, st.builds(lambda a, n, b: a + n + b, cpr_like_text, cpr_numbers(), cpr_like_text)))
+def test_masking_with_the_re2_check_masks_what_the_pattern_alone_masks(text):
+    assert mask_cpr(text) == cpr._mask_every(text)
+
+
+def test_every_digit_python_knows_is_a_digit_to_the_re2_check():
+    # The check is a superset of `_CPR` only if its `\p{Nd}` covers Python's `\d`.
+    digits = "".join(chr(code) for code in range(0x110000) if chr(code).isdecimal())
+    assert re.fullmatch(r"\d+", digits)
+    assert re2.compile(r"\p{Nd}+").fullmatch(digits)
+
+
+LITERALS = frozenset(load_keywords().literals) | {"ø", "æøå", "-in", "a.b", "x"}
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(sorted(LITERALS) + ["a", "b", ".", "\udcff", "ß", "\n"]), max_size=30).map("".join))
+def test_present_literals_finds_the_literals_a_substring_test_finds(text):
+    assert present_literals(text, LITERALS) == {literal for literal in LITERALS if literal in text}
+    assert present_literals("", LITERALS) == set()

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +36,16 @@ DEFAULT_DB = "inventory.duckdb"
 # fewer, larger checkpoints cost the writer less (~1 s less CPU on the 20,000-page dense benchmark,
 # the peak staying at ~255 MB for 700 MB of text; bench/results.md, issue 18 notes).
 CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false", "checkpoint_threshold": "64MB"}
+# Rows per row group for what the writer stores, against DuckDB's 122,880. Each checkpoint starts a
+# new row group for the rows written since, and DuckDB's vacuum merges such row groups while they fit
+# into one, doubling them: page text was rewritten (read back and compressed again) up to three times
+# in a scan, more when large pages came first (1,000 DOCX of 40,000 characters, then 21,444 pages of
+# 4,800: 2.1 s of the writer's CPU for storing 143 MB, 1.25 s with 16,384; bench/results.md, issue
+# 18 notes). Small row groups (a run's few rows) are still merged, so a database written by many
+# small runs does not grow without bound, as it does with vacuum turned off. A setting of the
+# attached database, not of the file: it applies to what this connection writes.
+ROW_GROUP_SIZE = 16_384
+CATALOG = "inventory"   # the name the attached file has in the writer's connection
 
 
 def _holder_file(path: Path) -> Path:
@@ -92,7 +102,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
     deadline = time.monotonic() + max(0.0, wait)
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
+            return _connect(path, read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 if isinstance(exc, duckdb.IOException) and "read-only" in str(exc).lower():
@@ -103,6 +113,81 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
             time.sleep(0.5)
         except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
             raise NotADatabase(f"{path} is not a tuscan (DuckDB) database: {_first_line(exc)}") from None
+
+
+@dataclass
+class _Attached:
+    """A database file attached for writing in this process: the connection that attached it (the
+    first writable one) and the cursors of it that other writable opens were given (`_connect`)."""
+
+    root: duckdb.DuckDBPyConnection
+    cursors: list[duckdb.DuckDBPyConnection] = field(default_factory=list)
+    root_released: bool = False
+
+
+_attached: dict[str, _Attached] = {}
+_attached_lock = threading.Lock()
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.execute("SELECT 1")
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A read-only connection opens the file itself. The writer attaches it to an in-memory DuckDB,
+    the only way to give DuckDB a row group size (`ROW_GROUP_SIZE`), with spill files beside the
+    database as when DuckDB opens the file itself. Writable opens of one process share that DuckDB,
+    as DuckDB shares the database of a file opened twice: the first gets the connection that
+    attached the file, later ones a cursor of it; closing the first closes its cursors, so
+    `release` keeps it open until the last cursor is released."""
+    if read_only:
+        return duckdb.connect(str(path), read_only=True, config=CONNECTION_CONFIG)
+    key = str(path.resolve())
+    with _attached_lock:
+        entry = _attached.get(key)
+        if entry is not None and _is_open(entry.root):
+            cursor = entry.root.cursor()
+            cursor.execute(f"USE {CATALOG}")
+            entry.cursors.append(cursor)
+            return cursor
+        if entry is not None:
+            del _attached[key]   # its first connection was closed without `release`: detached
+        root = duckdb.connect(config={**CONNECTION_CONFIG, "temp_directory": f"{path}.tmp"})
+        try:
+            quoted = str(path).replace("'", "''")
+            root.execute(f"ATTACH '{quoted}' AS {CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            root.execute(f"USE {CATALOG}")
+        except BaseException:
+            root.close()
+            raise
+        _attached[key] = _Attached(root)
+        return root
+
+
+def _detach(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Close a writable connection of `path`; detach the file once the first connection and every
+    cursor of it are released. True when the file is no longer attached in this process."""
+    key = str(path.resolve())
+    with _attached_lock:
+        entry = _attached.get(key)
+        if entry is None or (con is not entry.root and con not in entry.cursors):
+            con.close()
+            return entry is None
+        if con is entry.root:
+            entry.root_released = True
+        else:
+            entry.cursors.remove(con)
+            con.close()
+        entry.cursors = [c for c in entry.cursors if _is_open(c)]
+        if not entry.root_released or entry.cursors:
+            return False
+        del _attached[key]
+        entry.root.close()       # detaches: the last checkpoint, and the file lock is free
+        return True
 
 
 def _first_line(exc: Exception) -> str:
@@ -161,7 +246,7 @@ def connect(
             return con
         con.close()
         # An older schema: migrate once (this needs the write lock), then reopen read-only.
-        connect(path, wait=wait, command=command or "migrate").close()
+        release(connect(path, wait=wait, command=command or "migrate"), path)
         return _open(path, True, wait)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +256,7 @@ def connect(
     try:
         migrate(con)
     except Exception:
-        con.close()
+        _detach(con, path)
         raise
     _write_holder_note(path, command)
     return con
@@ -198,8 +283,10 @@ def _write_holder_note(path: Path, command: str | None) -> None:
 
 
 def release(con: duckdb.DuckDBPyConnection, path: str | os.PathLike) -> None:
-    """Close a writable connection and remove the note naming this process as the writer."""
-    con.close()
+    """Close a writable connection; after the last of this process, detach the file and remove the
+    note naming this process as the writer."""
+    if not _detach(con, Path(path)):
+        return
     holder = _holder_file(Path(path))
     with contextlib.suppress(OSError, ValueError):
         if not holder.is_symlink() and json.loads(holder.read_text(encoding="utf-8")).get("pid") == os.getpid():
