@@ -9,9 +9,12 @@ template copies whose text compresses unrealistically well; this script uses tex
 real contracts (words drawn from a large vocabulary, no two pages alike) and compares DuckDB's
 default text compression with zstd (what migration 008 uses) and no compression. It prints CPU
 seconds and file size per compression, and the time to read all text back; then, with the writer's
-DuckDB settings (a checkpoint every 64 MB), the writer's CPU for DuckDB's row group size against
-the writer's (`tuscan.db.ROW_GROUP_SIZE`), for pages of one size and for large pages first (1,000
-of 40,000 characters, as a folder of DOCX read before the PDFs); then the writer's peak memory when
+DuckDB settings (a checkpoint every 64 MB), the writer's CPU for DuckDB's row group size, 16,384
+and the writer's (`tuscan.db.ROW_GROUP_SIZE`), for pages of one size, for large pages first (1,000
+of 40,000 characters, as a folder of DOCX read before the PDFs) and for eight times the text (DuckDB's
+vacuum rewrites more of it the more there is), and the size of a database after many small runs
+(vacuum's merging keeps it small, which is why the writer does not turn vacuum off); then the
+writer's peak memory when
 it stores more and more text into a tuscan database (its DuckDB settings, migration 008's table),
 which must level off, not grow with the archive. All go to bench/results.md.
 """
@@ -41,6 +44,8 @@ PAGES_PER_BATCH = 220        # one worker batch of 32 files of ~7 pages, as in a
 WORDS_PER_PAGE = 700         # ~4,700 characters, a full page of a contract
 LARGE_PAGES = 1000           # pages of ~40,000 characters (nine pages joined), stored first
 DUCKDB_ROW_GROUP_SIZE = 122_880
+ARCHIVE_COPIES = 8           # the row-group comparison also stores this many times the text
+SMALL_RUNS = 500             # and runs that each write a few rows
 COMPRESSIONS = {
     "DuckDB default (dictionary/FSST)": "",
     "zstd (migration 008)": " USING COMPRESSION zstd",
@@ -99,15 +104,51 @@ def store_as_writer(path: Path, texts: list[str], row_group_size: int) -> tuple[
 
 def row_group_rows(texts: list[str]) -> list[str]:
     large = [" ".join(texts[i : i + 9]) for i in range(0, min(9 * LARGE_PAGES, len(texts) - 8), 9)]
-    orders = {"pages of one size": texts, f"{LARGE_PAGES:,} large pages first": large + texts}
-    lines = ["", "| pages stored (checkpoint every 64 MB) | row group size | writer CPU s | database MB |",
-             "|---|---:|---:|---:|"]
+    # An archive's worth of text: the pages again and again, each copy told apart by its number.
+    archive = [f"{text} {copy}" for copy in range(ARCHIVE_COPIES) for text in texts]
+    orders = {"pages of one size": texts, f"{LARGE_PAGES:,} large pages first": large + texts,
+              f"{ARCHIVE_COPIES}× as many pages of one size": archive}
+    lines = ["", "| pages stored (checkpoint every 64 MB) | MB | row group size | writer CPU s | database MB |",
+             "|---|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as work:
         for name, ordered in orders.items():
-            for size in (DUCKDB_ROW_GROUP_SIZE, db.ROW_GROUP_SIZE):
+            for size in sorted({DUCKDB_ROW_GROUP_SIZE, 16_384, db.ROW_GROUP_SIZE}, reverse=True):
                 cpu, megabytes = store_as_writer(Path(work) / f"{len(lines)}.duckdb", ordered, size)
-                lines.append(f"| {name} | {size:,} | {cpu:.2f} | {megabytes:.0f} |")
+                stored = sum(len(text.encode()) for text in ordered) / 2**20
+                lines.append(f"| {name} | {stored:.0f} | {size:,} | {cpu:.2f} | {megabytes:.0f} |")
                 print(lines[-1], flush=True)
+    return lines
+
+
+def small_runs(path: Path, row_group_size: int, vacuum: bool) -> tuple[float, int]:
+    """(database MB, row groups of the documents table) after SMALL_RUNS runs that each add a run
+    record and a few documents and checkpoint, as a daily rescan of an unchanged archive does."""
+    con = duckdb.connect(config={**db.CONNECTION_CONFIG, **({} if vacuum else {"max_vacuum_tasks": "0"})})
+    con.execute(f"ATTACH '{path}' AS stored (ROW_GROUP_SIZE {row_group_size})")
+    con.execute("USE stored")
+    con.execute("CREATE TABLE runs (run_id INTEGER, kind VARCHAR, started_at TIMESTAMP, summary VARCHAR)")
+    con.execute("CREATE TABLE documents (path VARCHAR, last_seen_run INTEGER)")
+    con.execute("INSERT INTO documents SELECT 'archive/' || range, 0 FROM range(100000)")
+    con.execute("CHECKPOINT")
+    for run in range(1, SMALL_RUNS + 1):
+        con.execute("INSERT INTO runs VALUES (?, 'discover', now(), repeat('s', 200))", [run])
+        con.execute("INSERT INTO documents SELECT 'new/' || ? || '/' || range, ? FROM range(20)", [run, run])
+        con.execute("CHECKPOINT")
+    groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('documents')").fetchone()[0]
+    con.close()
+    return path.stat().st_size / 2**20, groups
+
+
+def small_run_rows() -> list[str]:
+    lines = ["", f"| {SMALL_RUNS} small runs, a checkpoint each | row group size | database MB | row groups |",
+             "|---|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory() as work:
+        for name, size, vacuum in (("DuckDB's vacuum", DUCKDB_ROW_GROUP_SIZE, True),
+                                   ("DuckDB's vacuum", db.ROW_GROUP_SIZE, True),
+                                   ("vacuum turned off", DUCKDB_ROW_GROUP_SIZE, False)):
+            megabytes, groups = small_runs(Path(work) / f"{len(lines)}.duckdb", size, vacuum)
+            lines.append(f"| {name} | {size:,} | {megabytes:.1f} | {groups} |")
+            print(lines[-1], flush=True)
     return lines
 
 
@@ -168,6 +209,7 @@ def main() -> None:
             lines.append(f"| {name} | {cpu:.1f} | {1000 * cpu / megabytes:.0f} | {size:.0f} | {read:.2f} |")
             print(lines[-1], flush=True)
     lines += row_group_rows(texts)
+    lines += small_run_rows()
     steps = [int(step) for step in args.memory_steps.split(",") if step]
     if steps:
         lines += memory_rows(steps)

@@ -36,15 +36,18 @@ DEFAULT_DB = "inventory.duckdb"
 # fewer, larger checkpoints cost the writer less (~1 s less CPU on the 20,000-page dense benchmark,
 # the peak staying at ~255 MB for 700 MB of text; bench/results.md, issue 18 notes).
 CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false", "checkpoint_threshold": "64MB"}
-# Rows per row group for what the writer stores, against DuckDB's 122,880. Each checkpoint starts a
-# new row group for the rows written since, and DuckDB's vacuum merges such row groups while they fit
-# into one, doubling them: page text was rewritten (read back and compressed again) up to three times
-# in a scan, more when large pages came first (1,000 DOCX of 40,000 characters, then 21,444 pages of
-# 4,800: 2.1 s of the writer's CPU for storing 143 MB, 1.25 s with 16,384; bench/results.md, issue
-# 18 notes). Small row groups (a run's few rows) are still merged, so a database written by many
-# small runs does not grow without bound, as it does with vacuum turned off. A setting of the
-# attached database, not of the file: it applies to what this connection writes.
-ROW_GROUP_SIZE = 16_384
+# Rows per row group for what the writer stores, against DuckDB's 122,880. Each checkpoint (every
+# 64 MB) starts new row groups for the rows written since, and DuckDB's vacuum merges neighbours
+# that fit into fewer row groups: with row groups of 122,880 pages (~600 MB of text) page text is
+# read back and compressed again checkpoint after checkpoint, and the more an archive holds the more
+# often. Storing 932 MB of contract-like text cost the writer 36.6 s of CPU with 122,880 rows,
+# 23.6 s with 16,384, 10.5 s with 4,096; 1,000 pages of 40,000 characters (DOCX) before the rest,
+# 3.4, 2.8–3.5 and 1.8 s; pages of one size alone, 116 MB, 1.6, 1.2 and 1.3–1.4 s
+# (bench/page_storage.py, bench/results.md). Row groups of a run's few rows are still merged up to
+# that size, so a database written by many small runs stays small (2,000 runs: 4.5 MB against
+# 2.6 MB); with vacuum turned off instead it grew to 1 GB. A setting of the attached database, not
+# of the file: it applies to what the writer's connection writes.
+ROW_GROUP_SIZE = 4_096
 CATALOG = "inventory"   # the name the attached file has in the writer's connection
 
 
@@ -130,8 +133,10 @@ _attached_lock = threading.Lock()
 
 
 def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` is still open. Probed with a cursor of its own, not a query: another thread may
+    be using `con`, and a query would replace the result that thread is about to fetch."""
     try:
-        con.execute("SELECT 1")
+        con.cursor().close()
     except duckdb.ConnectionException:
         return False
     return True
