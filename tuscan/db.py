@@ -40,13 +40,13 @@ CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false
 # 64 MB) starts new row groups for the rows written since, and DuckDB's vacuum merges neighbours
 # that fit into fewer row groups: with row groups of 122,880 pages (~600 MB of text) page text is
 # read back and compressed again checkpoint after checkpoint, and the more an archive holds the more
-# often. Storing 932 MB of contract-like text cost the writer 36.6 s of CPU with 122,880 rows,
-# 23.6 s with 16,384, 10.5 s with 4,096; 1,000 pages of 40,000 characters (DOCX) before the rest,
-# 3.4, 2.8–3.5 and 1.8 s; pages of one size alone, 116 MB, 1.6, 1.2 and 1.3–1.4 s
+# often. Storing 932 MB of contract-like text cost the writer 36.6–41.0 s of CPU with 122,880 rows,
+# 23.6–25.2 s with 16,384, 10.5–10.8 s with 4,096; 1,000 pages of 40,000 characters (DOCX) before
+# the rest, 3.4–3.9, 2.8–3.5 and 1.8 s; 116 MB of pages of one size, 1.6–1.8, 1.2–1.4 and 1.3–1.4 s
 # (bench/page_storage.py, bench/results.md). Row groups of a run's few rows are still merged up to
-# that size, so a database written by many small runs stays small (2,000 runs: 4.5 MB against
-# 2.6 MB); with vacuum turned off instead it grew to 1 GB. A setting of the attached database, not
-# of the file: it applies to what the writer's connection writes.
+# that size, so a database written by many small runs stays small (500 runs: 3.8 MB against
+# DuckDB's 2.0 MB); with vacuum turned off instead it grew to 255 MB. A setting of the attached
+# database, not of the file: it applies to what the writer's connection writes.
 ROW_GROUP_SIZE = 4_096
 CATALOG = "inventory"   # the name the attached file has in the writer's connection
 
