@@ -41,8 +41,8 @@ CONNECTION_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": "false
 # that fit into fewer row groups: with row groups of 122,880 pages (~600 MB of text) page text is
 # read back and compressed again checkpoint after checkpoint, and the more an archive holds the more
 # often. Storing 932 MB of contract-like text cost the writer 36.6–41.0 s of CPU with 122,880 rows,
-# 23.6–25.2 s with 16,384, 10.5–10.8 s with 4,096; 1,000 pages of 40,000 characters (DOCX) before
-# the rest, 3.4–3.9, 2.8–3.5 and 1.8 s; 116 MB of pages of one size, 1.6–1.8, 1.2–1.4 and 1.3–1.4 s
+# 25.1–25.2 s with 16,384, 10.8 s with 4,096; 1,000 pages of 40,000 characters (DOCX) before the
+# rest, 3.4–3.9, 3.0–3.2 and 1.8 s; 116 MB of pages of one size, 1.6–1.8, 1.2–1.4 and 1.4 s
 # (bench/page_storage.py, bench/results.md). Row groups of a run's few rows are still merged up to
 # that size, so a database written by many small runs stays small (500 runs: 3.8 MB against
 # DuckDB's 2.0 MB); with vacuum turned off instead it grew to 255 MB. A setting of the attached
