@@ -3,6 +3,9 @@
 DuckDB lets one process hold a database file for writing; a second process gets a lock error.
 tuscan turns that into `DatabaseLocked` naming the other tuscan process, its command and since when
 (from a small side file written next to the database while a writer holds it), and can wait for it.
+The writer attaches the file to an in-memory DuckDB, which is how DuckDB takes a row group size
+(`ROW_GROUP_SIZE`); the writable connections of one process share it, as they share a file that
+DuckDB opens twice, and `release` detaches the file after the last of them.
 """
 
 from __future__ import annotations
