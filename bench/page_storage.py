@@ -8,15 +8,15 @@ the extraction workers on a two-core machine. The benchmark corpus (bench/corpus
 template copies whose text compresses unrealistically well; this script uses text that varies like
 real contracts (words drawn from a large vocabulary, no two pages alike) and compares DuckDB's
 default text compression with zstd (what migration 008 uses) and no compression. It prints CPU
-seconds and file size per compression, and the time to read all text back; then, with the writer's
+seconds and file size per compression, and the time to read all text back. Then, with the writer's
 DuckDB settings (a checkpoint every 64 MB), the writer's CPU for DuckDB's row group size, 16,384
-and the writer's (`tuscan.db.ROW_GROUP_SIZE`), for pages of one size, for large pages first (1,000
-of 40,000 characters, as a folder of DOCX read before the PDFs) and for eight times the text (DuckDB's
-vacuum rewrites more of it the more there is), and the size of a database after many small runs
-(vacuum's merging keeps it small, which is why the writer does not turn vacuum off); then the
-writer's peak memory when
-it stores more and more text into a tuscan database (its DuckDB settings, migration 008's table),
-which must level off, not grow with the archive. All go to bench/results.md.
+and the writer's (`tuscan.db.ROW_GROUP_SIZE`): for pages of one size, for large pages first (1,000
+of 40,000 characters, as a folder of DOCX read before the PDFs) and for eight times the text
+(DuckDB's vacuum rewrites more of it the more there is); and the size of a database after many
+small runs (vacuum's merging keeps it small, which is why the writer does not turn vacuum off).
+Last, the writer's peak memory when it stores more and more text into a tuscan database (its
+DuckDB settings, migration 008's table), which must level off, not grow with the archive. All go
+to bench/results.md.
 """
 
 from __future__ import annotations
