@@ -60,18 +60,32 @@ def page_texts(count: int, seed: int = 8) -> list[str]:
     return [" ".join(rng.choices(vocabulary, k=WORDS_PER_PAGE)) for _ in range(count)]
 
 
-def store(path: Path, compression: str, texts: list[str]) -> tuple[float, float, float]:
-    """(writer CPU s, database MB, s to read all text back) for storing `texts` batch by batch."""
-    con = duckdb.connect(str(path))
-    con.execute(f"CREATE TABLE pages (sha256 VARCHAR NOT NULL, page INTEGER NOT NULL, text VARCHAR NOT NULL"
-                f"{compression}, ocr BOOLEAN NOT NULL DEFAULT false, ocr_confidence DOUBLE)")
-    cpu = time.process_time()
+def insert_batches(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
+    """Insert `texts` into `pages`, one transaction per PAGES_PER_BATCH pages, as the scan's writer does."""
     for start in range(0, len(texts), PAGES_PER_BATCH):
         rows = [(f"{start:064d}", n, text, False, None)
                 for n, text in enumerate(texts[start : start + PAGES_PER_BATCH], 1)]
         con.execute("BEGIN")
         insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"], rows)
         con.execute("COMMIT")
+
+
+def attached(path: Path, row_group_size: int, **settings: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the writer's settings (and `settings`) and `path` attached with
+    `row_group_size`, as `tuscan.db` opens the inventory for writing."""
+    con = duckdb.connect(config={**db.CONNECTION_CONFIG, **settings})
+    con.execute(f"ATTACH '{path}' AS stored (ROW_GROUP_SIZE {row_group_size})")
+    con.execute("USE stored")
+    return con
+
+
+def store(path: Path, compression: str, texts: list[str]) -> tuple[float, float, float]:
+    """(writer CPU s, database MB, s to read all text back) for storing `texts` batch by batch."""
+    con = duckdb.connect(str(path))
+    con.execute(f"CREATE TABLE pages (sha256 VARCHAR NOT NULL, page INTEGER NOT NULL, text VARCHAR NOT NULL"
+                f"{compression}, ocr BOOLEAN NOT NULL DEFAULT false, ocr_confidence DOUBLE)")
+    cpu = time.process_time()
+    insert_batches(con, texts)
     con.close()                                    # the last checkpoint is part of the cost
     cpu = time.process_time() - cpu
     size = path.stat().st_size / 2**20
@@ -86,18 +100,11 @@ def store(path: Path, compression: str, texts: list[str]) -> tuple[float, float,
 def store_as_writer(path: Path, texts: list[str], row_group_size: int) -> tuple[float, float]:
     """(writer CPU s, database MB) for storing `texts` with the writer's DuckDB settings and a file
     attached with `row_group_size`, batch by batch, the last checkpoint included."""
-    con = duckdb.connect(config=db.CONNECTION_CONFIG)
-    con.execute(f"ATTACH '{path}' AS stored (ROW_GROUP_SIZE {row_group_size})")
-    con.execute("USE stored")
+    con = attached(path, row_group_size)
     con.execute("CREATE TABLE pages (sha256 VARCHAR NOT NULL, page INTEGER NOT NULL, text VARCHAR NOT NULL"
                 " USING COMPRESSION zstd, ocr BOOLEAN NOT NULL DEFAULT false, ocr_confidence DOUBLE)")
     cpu = time.process_time()
-    for start in range(0, len(texts), PAGES_PER_BATCH):
-        rows = [(f"{start:064d}", n, text, False, None)
-                for n, text in enumerate(texts[start : start + PAGES_PER_BATCH], 1)]
-        con.execute("BEGIN")
-        insert_rows(con, "pages", ["sha256", "page", "text", "ocr", "ocr_confidence"], rows)
-        con.execute("COMMIT")
+    insert_batches(con, texts)
     con.close()
     return time.process_time() - cpu, path.stat().st_size / 2**20
 
@@ -123,9 +130,7 @@ def row_group_rows(texts: list[str]) -> list[str]:
 def small_runs(path: Path, row_group_size: int, vacuum: bool) -> tuple[float, int]:
     """(database MB, row groups of the documents table) after SMALL_RUNS runs that each add a run
     record and a few documents and checkpoint, as a daily rescan of an unchanged archive does."""
-    con = duckdb.connect(config={**db.CONNECTION_CONFIG, **({} if vacuum else {"max_vacuum_tasks": "0"})})
-    con.execute(f"ATTACH '{path}' AS stored (ROW_GROUP_SIZE {row_group_size})")
-    con.execute("USE stored")
+    con = attached(path, row_group_size, **({} if vacuum else {"max_vacuum_tasks": "0"}))
     con.execute("CREATE TABLE runs (run_id INTEGER, kind VARCHAR, started_at TIMESTAMP, summary VARCHAR)")
     con.execute("CREATE TABLE documents (path VARCHAR, last_seen_run INTEGER)")
     con.execute("INSERT INTO documents SELECT 'archive/' || range, 0 FROM range(100000)")
